@@ -1,0 +1,118 @@
+/**
+ * Opens the database of DATABASE_URL with the matching generated Prisma client and driver
+ * adapter: SQLite through libsql (the embedded default) or PostgreSQL through pg.
+ *
+ * Both clients are generated from the same prisma/schema.prisma, so they have the same model
+ * API; the rest of the code is typed against the PostgreSQL one and uses only what both
+ * providers support.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { PrismaClient } from '../generated/postgresql/client.js';
+import { type DatabaseTarget, parseDatabaseUrl, redactUrl, sqliteFileOf } from './url.js';
+
+export type { PrismaClient };
+export type { Prisma } from '../generated/postgresql/client.js';
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly target: DatabaseTarget;
+  close(): Promise<void>;
+}
+
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'EDBCONNECT' | 'EDBSCHEMA' | 'EDBURL',
+  ) {
+    super(message);
+    this.name = 'DatabaseError';
+  }
+}
+
+export interface OpenOptions {
+  /** ms to wait on a locked SQLite file before failing (several processes on one file). */
+  busyTimeoutMs?: number;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  const prisma = target.provider === 'sqlite' ? await openSqlite(target, options) : await openPostgres(target, options);
+  try {
+    await prisma.$connect();
+  } catch (e) {
+    throw new DatabaseError(`cannot open the database ${redactUrl(url)}: ${firstLine(e)}`, 'EDBCONNECT');
+  }
+  return {
+    prisma,
+    target,
+    close: () => prisma.$disconnect(),
+  };
+}
+
+async function openSqlite(target: DatabaseTarget, options: OpenOptions): Promise<PrismaClient> {
+  const file = sqliteFileOf(target.url);
+  if (file !== ':memory:') await mkdir(dirname(resolve(file)), { recursive: true });
+  const [{ PrismaClient }, { PrismaLibSql }] = await Promise.all([
+    import('../generated/sqlite/client.js'),
+    import('@prisma/adapter-libsql'),
+  ]);
+  // With libsql's default busy timeout of 0, a second process on the same file gets SQLITE_BUSY
+  // and the connection can silently lose later writes (libsql-client-ts#352); the timeout reaches
+  // every connection the adapter opens, unlike a PRAGMA.
+  const adapter = new PrismaLibSql({ url: file === ':memory:' ? ':memory:' : `file:${file}`, timeout: options.busyTimeoutMs ?? 10_000 });
+  const prisma = new PrismaClient({ adapter }) as unknown as PrismaClient;
+  // WAL lets readers (rsvp list) run while the worker writes; it is stored in the file, so
+  // setting it once per open is enough.
+  await prisma.$queryRawUnsafe('PRAGMA journal_mode=WAL');
+  return prisma;
+}
+
+async function openPostgres(target: DatabaseTarget, options: OpenOptions): Promise<PrismaClient> {
+  const [{ PrismaClient }, { PrismaPg }, pg] = await Promise.all([
+    import('../generated/postgresql/client.js'),
+    import('@prisma/adapter-pg'),
+    import('pg'),
+  ]);
+  const pool = new pg.default.Pool({
+    connectionString: target.url,
+    max: options.poolSize ?? 5,
+    allowExitOnIdle: true,
+  });
+  // A dropped idle connection must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+  return new PrismaClient({ adapter });
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? message;
+}
+
+/**
+ * Errors worth retrying the whole transaction for: SQLite busy/locked (another process holds the
+ * write lock), PostgreSQL serialization failures and deadlocks, and Prisma's transaction
+ * timeouts.
+ */
+export function isRetryableDbError(e: unknown): boolean {
+  const err = e as { code?: string; message?: string; meta?: { code?: string; cause?: string } };
+  const text = `${err?.message ?? ''} ${err?.meta?.cause ?? ''}`;
+  if (err?.code === 'P2034' || err?.code === 'P1008' || err?.code === 'P2028') return true;
+  if (err?.meta?.code === '40001' || err?.meta?.code === '40P01') return true;
+  return /SQLITE_BUSY|database is locked|could not serialize|deadlock detected/i.test(text);
+}
+
+/** Runs work, retrying on retryable database errors with a short randomised backoff. */
+export async function withRetry<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (i >= attempts || !isRetryableDbError(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** i) * (0.5 + Math.random())));
+    }
+  }
+}
