@@ -51,3 +51,53 @@ export interface CalendarReplyInfo {
   attendeeName: string | null;
   sequence: number | null;
 }
+
+/** A mail address with its display name as the header gave it. */
+export interface MailAddress {
+  address: string;
+  name: string | null;
+}
+
+/** Why a message is automatic (RFC 3834 and the de-facto headers), and whether it came from a list. */
+export interface AutomaticInfo {
+  /** An auto-reply (out of office, autoresponder): never answered, not an RSVP. */
+  autoReply: boolean;
+  /** Sent to a mailing list (List-Id, List-Unsubscribe, Precedence: list/bulk): never answered. */
+  list: boolean;
+  /** From a no-reply style address (noreply@, mailer-daemon@, postmaster@): never answered. */
+  noReply: boolean;
+  /** Which headers or phrases decided it, e.g. "header:auto-submitted=auto-replied". */
+  reasons: string[];
+}
+
+/**
+ * One inbound message taken apart: headers the service needs, the sender's own text, and what
+ * kind of mail it is by its form (automatic, bounce, calendar reply). Produced by readMessage()
+ * in anatomy.ts; the intent rules work on it.
+ */
+export interface MessageAnatomy {
+  /** Message-ID without <>, null when the header is missing. */
+  messageId: string | null;
+  from: MailAddress | null;
+  replyTo: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  subject: string;
+  date: Date | null;
+  /** Without <>. */
+  inReplyTo: string | null;
+  references: string[];
+  /** The whole body as plain text (HTML converted), quotes included. */
+  bodyText: string;
+  /** The sender's own new text: quoted mail, signature, disclaimer and device footers removed. */
+  replyText: string;
+  /** The signature block that was cut off (names are read from it), null when none was found. */
+  signature: string | null;
+  automatic: AutomaticInfo;
+  bounce: BounceInfo | null;
+  calendar: CalendarReplyInfo | null;
+  /** Forwarded message inside (the sender forwarded the invitation). */
+  forwarded: boolean;
+  /** Problems met while reading (unknown charset, broken MIME); the message is still usable. */
+  problems: string[];
+}
