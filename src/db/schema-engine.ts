@@ -376,3 +376,9 @@ export async function migrationStatus(target: DatabaseTarget): Promise<{ pending
     failed: out.failedMigrationNames ?? [],
   };
 }
+
+/** Drops the PostgreSQL database of the URL, closing its connections (tests' scratch databases). */
+export async function dropPostgresDatabase(url: string): Promise<void> {
+  const name = String(pgConfigFromUrl(url).database).replace(/"/g, '""');
+  await withAdminClient(url, (admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}

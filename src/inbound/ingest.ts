@@ -1,0 +1,145 @@
+/**
+ * Taking messages from the mailbox into the database: the first half of a poll. Each batch is
+ * stored in one transaction together with the mailbox position (MailboxState.lastUid), and only
+ * then acknowledged to the mailbox (Maildir: moved to cur/). A crash before the commit leaves the
+ * batch in the mailbox to be read again; after it, the Message-ID makes the second read a no-op.
+ * Nothing is parsed here beyond the header lines needed to de-duplicate: understanding the
+ * message is the second half (process.ts), which can be retried on its own.
+ */
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '../db/client.js';
+import { withRetry } from '../db/client.js';
+import type { Logger } from '../log.js';
+import type { FetchedMessage, MailboxSource } from '../mailbox/types.js';
+
+export interface IngestOptions {
+  prisma: PrismaClient;
+  mailbox: MailboxSource;
+  logger: Logger;
+  now: Date;
+  batchSize: number;
+  maxBytes: number;
+}
+
+export interface IngestSummary {
+  stored: number;
+  duplicates: number;
+  quarantined: number;
+}
+
+/** The raw header block (before the first empty line), unfolded (RFC 5322 section 2.2.3). */
+function headerBlock(raw: Buffer): string {
+  let end = raw.indexOf('\r\n\r\n');
+  if (end < 0) end = raw.indexOf('\n\n');
+  const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('latin1');
+  return head.replace(/\r?\n[ \t]+/g, ' ');
+}
+
+/** The Message-ID header without <>, or null. */
+export function messageIdOf(raw: Buffer): string | null {
+  const m = /^message-id:\s*<?([^\s<>]+)>?/im.exec(headerBlock(raw));
+  return m ? m[1]! : null;
+}
+
+/** The key a message is stored under: its Message-ID, or a digest of the source when it has none. */
+export function storageKeyOf(raw: Buffer, sha256: string): string {
+  return messageIdOf(raw) ?? `sha256:${sha256}@missing-message-id`;
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  const { prisma, mailbox, logger } = options;
+  const summary: IngestSummary = { stored: 0, duplicates: 0, quarantined: 0 };
+  for (;;) {
+    const state = await prisma.mailboxState.findUnique({ where: { id: mailbox.key } });
+    const cursor = { uidValidity: state?.uidValidity ?? null, lastUid: state?.lastUid ?? 0n };
+    const batch: (FetchedMessage & { truncated?: boolean })[] = [];
+    for await (const message of mailbox.fetchNew(cursor, { maxBytes: options.maxBytes, limit: options.batchSize })) {
+      batch.push(message);
+    }
+    if (batch.length === 0) break;
+
+    const result = await withRetry(() => storeBatch(prisma, mailbox, batch, options.now));
+    summary.stored += result.stored;
+    summary.duplicates += result.duplicates;
+    summary.quarantined += result.quarantined;
+    for (const message of batch) await mailbox.acknowledge(message);
+    logger.debug({ mailbox: mailbox.key, ...result }, 'batch stored');
+    // A source that ignores the cursor (Maildir) returns nothing more once acknowledged; an IMAP
+    // source continues after the stored UID.
+    if (batch.length < options.batchSize) break;
+  }
+  await prisma.mailboxState.upsert({
+    where: { id: mailbox.key },
+    create: { id: mailbox.key, lastPollAt: options.now, lastSuccessAt: options.now },
+    update: { lastPollAt: options.now, lastSuccessAt: options.now, lastError: null },
+  });
+  return summary;
+}
+
+async function storeBatch(
+  prisma: PrismaClient,
+  mailbox: MailboxSource,
+  batch: (FetchedMessage & { truncated?: boolean })[],
+  now: Date,
+): Promise<IngestSummary> {
+  return prisma.$transaction(
+    async (tx) => {
+      const summary: IngestSummary = { stored: 0, duplicates: 0, quarantined: 0 };
+      let uidValidity: bigint | null = null;
+      let lastUid: bigint | null = null;
+      for (const message of batch) {
+        const sha256 = createHash('sha256').update(message.raw).digest('hex');
+        const key = storageKeyOf(message.raw, sha256);
+        if (message.uid !== undefined) {
+          uidValidity = message.uidValidity ?? null;
+          if (lastUid === null || message.uid > lastUid) lastUid = message.uid;
+        }
+        const existing = await tx.inboundMessage.findUnique({ where: { messageId: key }, select: { id: true } });
+        if (existing) {
+          summary.duplicates++;
+          continue;
+        }
+        const quarantined = message.truncated === true;
+        const created = await tx.inboundMessage.create({
+          data: {
+            messageId: key,
+            sha256,
+            source: mailbox.kind,
+            mailbox: mailbox.key,
+            uidValidity: message.uidValidity ?? null,
+            uid: message.uid ?? null,
+            maildirKey: message.maildirKey ?? null,
+            raw: new Uint8Array(message.raw),
+            size: message.size,
+            receivedAt: message.receivedAt ?? now,
+            state: quarantined ? 'quarantined' : 'received',
+            outcome: quarantined ? `quarantined: ${message.size} bytes is over the limit; the original stays in the mailbox` : null,
+          },
+          select: { id: true },
+        });
+        if (quarantined) {
+          summary.quarantined++;
+          await tx.reviewItem.create({
+            data: {
+              reason: 'quarantined',
+              messageId: created.id,
+              detail: `message of ${message.size} bytes is over mailbox.maxMessageBytes; only its start is stored, the original stays in ${mailbox.key}`,
+              createdAt: now,
+            },
+          });
+        } else {
+          summary.stored++;
+        }
+      }
+      if (lastUid !== null) {
+        await tx.mailboxState.upsert({
+          where: { id: mailbox.key },
+          create: { id: mailbox.key, uidValidity, lastUid },
+          update: { uidValidity, lastUid },
+        });
+      }
+      return summary;
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
+}

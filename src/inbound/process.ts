@@ -1,0 +1,507 @@
+/**
+ * The second half of a poll: every stored message that is not yet processed is claimed, read,
+ * classified, matched to its event and invitee, and acted on. Everything one message causes (the
+ * invitee's new status, the RSVP history row, the confirmation in the outbox, the review item,
+ * the message's own state) is written in one transaction, conditional on this worker still
+ * holding the claim: a message is acted on exactly once, whatever crashes in between.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/schema.js';
+import type { Prisma, PrismaClient } from '../db/client.js';
+import { withRetry } from '../db/client.js';
+import type { Logger } from '../log.js';
+import { isClaimStale } from '../claims.js';
+import { readMessage } from '../core/understand/anatomy.js';
+import { classifyMessage } from '../core/understand/classify.js';
+import type { Classification, MessageAnatomy } from '../core/understand/types.js';
+import { type Match, type MatchLookups, domainOf, matchReply } from '../core/rsvp/match.js';
+import { type RsvpStatus, decideRsvp, peopleOf, promoteFromWaitlist } from '../core/rsvp/state.js';
+import { enqueueMail } from '../outbox/outbox.js';
+import type { MailRenderer } from '../mail/templates.js';
+import { composeRsvpMail } from '../mail/compose.js';
+
+export interface ProcessDeps {
+  prisma: PrismaClient;
+  logger: Logger;
+  workerId: string;
+  organiser: { address: string; name: string | null };
+  config: Pick<Config, 'thresholds' | 'rules' | 'limits' | 'mailbox'>;
+  renderer: MailRenderer;
+  now: Date;
+  /** PostgreSQL: serializable transactions, so two workers cannot both take the last place. */
+  serializable: boolean;
+}
+
+export interface ProcessSummary {
+  processed: number;
+  rsvps: number;
+  review: number;
+  ignored: number;
+  bounces: number;
+  failed: number;
+}
+
+type Tx = Prisma.TransactionClient;
+type EventRow = Awaited<ReturnType<PrismaClient['event']['findUniqueOrThrow']>>;
+type InviteeRow = Awaited<ReturnType<PrismaClient['invitee']['findUniqueOrThrow']>>;
+
+/** A claim older than this from another host is taken over (a worker that died there). */
+const STALE_PROCESSING_MS = 5 * 60_000;
+/** Attempts before a message that keeps failing is handed to the review queue. */
+const MAX_ATTEMPTS = 3;
+
+export async function processPending(deps: ProcessDeps): Promise<ProcessSummary> {
+  const summary: ProcessSummary = { processed: 0, rsvps: 0, review: 0, ignored: 0, bounces: 0, failed: 0 };
+  const seen = new Set<string>();
+  for (;;) {
+    const candidates = await deps.prisma.inboundMessage.findMany({
+      where: { state: { in: ['received', 'processing'] }, id: { notIn: [...seen] } },
+      orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, state: true, claimedBy: true, claimedAt: true, attempts: true },
+      take: 100,
+    });
+    const due = candidates.filter((m) => m.state === 'received' || isClaimStale(m.claimedBy, m.claimedAt, deps.now, STALE_PROCESSING_MS));
+    if (due.length === 0) break;
+    for (const candidate of due) {
+      seen.add(candidate.id);
+      const claim = await withRetry(() =>
+        deps.prisma.inboundMessage.updateMany({
+          where: { id: candidate.id, state: candidate.state, claimedBy: candidate.claimedBy, attempts: candidate.attempts },
+          data: { state: 'processing', claimedBy: deps.workerId, claimedAt: deps.now, attempts: { increment: 1 } },
+        }),
+      );
+      if (claim.count !== 1) continue; // another worker has it
+      try {
+        const outcome = await processOne(deps, candidate.id);
+        summary.processed++;
+        summary[outcome]++;
+      } catch (e) {
+        const attempts = candidate.attempts + 1;
+        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
+        deps.logger.error({ id: candidate.id, attempts, error: message }, 'message could not be processed');
+        await withRetry(() =>
+          deps.prisma.$transaction(async (tx) => {
+            const giveUp = attempts >= MAX_ATTEMPTS;
+            await tx.inboundMessage.update({
+              where: { id: candidate.id },
+              data: { state: giveUp ? 'failed' : 'received', error: message, claimedBy: null },
+            });
+            if (giveUp) {
+              await tx.reviewItem.create({
+                data: { reason: 'failed', messageId: candidate.id, detail: `could not be processed: ${message}`, createdAt: deps.now },
+              });
+            }
+          }),
+        );
+        summary.failed++;
+      }
+    }
+  }
+  return summary;
+}
+
+type Outcome = 'rsvps' | 'review' | 'ignored' | 'bounces';
+
+async function processOne(deps: ProcessDeps, id: string): Promise<Outcome> {
+  const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id }, select: { raw: true, receivedAt: true } });
+  const raw = Buffer.from(row.raw);
+  const anatomy = await readMessage(raw);
+  const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
+  const statedAt = statedAtOf(anatomy, row.receivedAt, deps.now);
+
+  return withRetry(() =>
+    deps.prisma.$transaction(
+      async (tx) => {
+        const still = await tx.inboundMessage.updateMany({
+          where: { id, state: 'processing', claimedBy: deps.workerId },
+          data: {
+            fromAddress: anatomy.from?.address.toLowerCase() ?? null,
+            fromName: anatomy.from?.name ?? null,
+            subject: anatomy.subject,
+            date: anatomy.date,
+            inReplyTo: anatomy.inReplyTo,
+            references: anatomy.references,
+            kind: classification.kind,
+            intent: classification.intent,
+            partySize: classification.partySize,
+            attendees: classification.attendees,
+            replyText: classification.replyText,
+            confidence: classification.confidence,
+            reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p) => `problem:${p}`)],
+          },
+        });
+        if (still.count !== 1) throw new Error('claim lost to another worker');
+        const act = new MessageActor(deps, tx, id, anatomy, classification, statedAt);
+        const result = await act.run();
+        await tx.inboundMessage.update({
+          where: { id },
+          data: {
+            state: result.state,
+            outcome: result.outcome,
+            eventId: result.eventId ?? null,
+            inviteeId: result.inviteeId ?? null,
+            processedAt: deps.now,
+            claimedBy: null,
+            error: null,
+          },
+        });
+        deps.logger.info({ id, kind: classification.kind, intent: classification.intent, outcome: result.outcome }, 'message processed');
+        return result.counted;
+      },
+      { timeout: 30_000, maxWait: 30_000, ...(deps.serializable ? { isolationLevel: 'Serializable' as const } : {}) },
+    ),
+  );
+}
+
+/** When the sender stated the answer: the message's Date, unless missing or in the future. */
+function statedAtOf(anatomy: MessageAnatomy, receivedAt: Date, now: Date): Date {
+  const date = anatomy.date;
+  if (!date || Number.isNaN(date.getTime())) return receivedAt;
+  // A clock far ahead on the sender's side must not make an answer "newer" than later ones.
+  if (date.getTime() > Math.max(receivedAt.getTime(), now.getTime()) + 3600_000) return receivedAt;
+  return date;
+}
+
+interface ActResult {
+  state: 'processed' | 'review' | 'ignored';
+  outcome: string;
+  counted: Outcome;
+  eventId?: string | null;
+  inviteeId?: string | null;
+}
+
+class MessageActor {
+  private readonly from: string | null;
+
+  constructor(
+    private readonly deps: ProcessDeps,
+    private readonly tx: Tx,
+    private readonly messageRowId: string,
+    private readonly anatomy: MessageAnatomy,
+    private readonly cls: Classification,
+    private readonly statedAt: Date,
+  ) {
+    this.from = anatomy.from?.address.toLowerCase() ?? null;
+  }
+
+  async run(): Promise<ActResult> {
+    const { anatomy, cls } = this;
+    if (cls.kind === 'bounce') return this.bounce();
+    if (cls.kind === 'auto_reply') return ignored(`ignored: automatic reply (${anatomy.automatic.reasons.join(', ') || 'by its content'})`);
+    if (!this.from) return this.review(null, null, 'unmatched', 'message has no sender address');
+    if (this.from === this.deps.organiser.address) return ignored('ignored: sent from the organiser address itself');
+    if (anatomy.automatic.list) return ignored('ignored: mailing-list message');
+
+    const match = await this.match();
+    if (cls.kind === 'other') {
+      if (match.matched && /\?/.test(cls.replyText)) {
+        return this.review(match.eventId, match.inviteeId, 'question', 'a message that is not an RSVP, with a question');
+      }
+      return ignored('ignored: not an RSVP');
+    }
+    // kind === 'rsvp'
+    if (!match.matched) {
+      return this.review(null, null, 'unmatched', match.reason === 'ambiguous' ? `matches several events: ${match.candidates.length}` : 'no event or invitee found for this sender');
+    }
+    if (anatomy.automatic.noReply) return this.review(match.eventId, match.inviteeId, 'no_reply_sender', 'an RSVP from a no-reply address');
+    if (cls.confidence < this.deps.config.thresholds.confidence) {
+      if (match.inviteeId) await this.markNeedsReview(match.inviteeId);
+      return this.review(match.eventId, match.inviteeId, 'low_confidence', `confidence ${cls.confidence.toFixed(2)} is below the threshold ${this.deps.config.thresholds.confidence}`);
+    }
+    return this.answer(match.eventId, match.inviteeId);
+  }
+
+  private async match(): Promise<Match> {
+    const { tx, anatomy, deps } = this;
+    const from = this.from!;
+    const ids = [anatomy.inReplyTo, ...anatomy.references].filter((x): x is string => !!x);
+    const sent = ids.length
+      ? await tx.outboundMail.findMany({ where: { messageId: { in: ids } }, select: { messageId: true, eventId: true, inviteeId: true } })
+      : [];
+    const recipients = [...anatomy.to, ...anatomy.cc].map((a) => a.address.toLowerCase());
+    const sep = deps.config.mailbox.plusSeparator;
+    const tokenCandidates = recipients
+      .map((r) => r.slice(0, r.lastIndexOf('@')))
+      .map((local) => local.slice(local.indexOf(sep) + 1))
+      .filter((t) => t.length > 0);
+    const byToken = tokenCandidates.length
+      ? await tx.invitee.findMany({ where: { token: { in: tokenCandidates } }, select: { token: true, eventId: true, id: true } })
+      : [];
+    const calendarUid = anatomy.calendar?.uid ?? null;
+    const calendarEvent = calendarUid ? await tx.event.findUnique({ where: { icalUid: calendarUid }, select: { id: true } }) : null;
+    const open = await tx.event.findMany({
+      where: { state: 'scheduled', endsAt: { gt: deps.now } },
+      select: { id: true, title: true, slug: true },
+    });
+    const mine = await tx.invitee.findMany({
+      where: { email: from, event: { state: 'scheduled', endsAt: { gt: deps.now } } },
+      select: { id: true, eventId: true },
+    });
+    const domain = domainOf(from);
+    const colleagues = await tx.invitee.findMany({
+      where: { email: { endsWith: `@${domain}` }, eventId: { in: open.map((e) => e.id) } },
+      select: { eventId: true },
+      distinct: ['eventId'],
+    });
+    const lookups: MatchLookups = {
+      threads: new Map(sent.filter((s) => s.eventId).map((s) => [s.messageId, { eventId: s.eventId!, inviteeId: s.inviteeId }])),
+      tokens: new Map(byToken.map((t) => [t.token, { eventId: t.eventId, inviteeId: t.id }])),
+      calendarEvents: new Map(calendarEvent && calendarUid ? [[calendarUid, calendarEvent.id]] : []),
+      senderInvitations: mine.map((m) => ({ eventId: m.eventId, inviteeId: m.id })),
+      openEvents: open.map((e) => ({
+        eventId: e.id,
+        title: e.title,
+        slug: e.slug,
+        domains: colleagues.some((c) => c.eventId === e.id) ? [domain] : [],
+      })),
+    };
+    return matchReply(
+      { from, inReplyTo: anatomy.inReplyTo, references: anatomy.references, recipients, calendarUid, subject: anatomy.subject },
+      lookups,
+      deps.organiser.address,
+      sep,
+    );
+  }
+
+  private async answer(eventId: string, inviteeId: string | null): Promise<ActResult> {
+    const { tx, cls, deps } = this;
+    const event = await tx.event.findUniqueOrThrow({ where: { id: eventId } });
+    const invitee = inviteeId ? await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } }) : await this.forwardedInvitee(event);
+    const acceptedPeople = await this.acceptedPeople(event.id, invitee.id);
+    const decision = decideRsvp(
+      {
+        status: invitee.status as RsvpStatus,
+        partySize: invitee.partySize,
+        attendees: (invitee.attendees as string[] | null) ?? [],
+        respondedAt: invitee.respondedAt,
+      },
+      {
+        endsAt: event.endsAt,
+        rsvpDeadline: event.rsvpDeadline,
+        capacity: event.capacity,
+        cancelled: event.state === 'cancelled',
+        acceptedPeopleExcludingInvitee: acceptedPeople,
+      },
+      { intent: cls.intent!, partySize: cls.partySize, attendees: cls.attendees, statedAt: this.statedAt },
+      deps.now,
+    );
+    if (decision.action === 'ignore') {
+      return {
+        state: 'processed',
+        outcome: decision.reason === 'unchanged' ? `no change: ${invitee.email} stays ${invitee.status}` : `ignored: older than the answer already recorded for ${invitee.email}`,
+        counted: 'ignored',
+        eventId,
+        inviteeId: invitee.id,
+      };
+    }
+    if (decision.action === 'review') {
+      return this.review(eventId, invitee.id, decision.reason, decision.reason === 'after_event' ? 'an RSVP that arrived after the event' : 'an RSVP for a cancelled event');
+    }
+
+    await tx.invitee.update({
+      where: { id: invitee.id },
+      data: {
+        status: decision.status,
+        partySize: decision.partySize,
+        attendees: decision.attendees,
+        respondedAt: this.statedAt,
+        late: decision.late,
+        waitlistedAt: decision.status === 'waitlisted' ? (invitee.waitlistedAt ?? this.statedAt) : null,
+      },
+    });
+    await tx.rsvp.create({
+      data: {
+        eventId,
+        inviteeId: invitee.id,
+        fromStatus: invitee.status,
+        toStatus: decision.status,
+        partySize: decision.partySize,
+        attendees: decision.attendees,
+        statedAt: this.statedAt,
+        recordedAt: deps.now,
+        late: decision.late,
+        source: this.anatomy.calendar?.partstat ? 'calendar' : 'email',
+        reasons: cls.reasons,
+        messageId: this.messageRowId,
+      },
+    });
+
+    let confirmation = 'confirmation queued';
+    if (await this.overReplyLimit(invitee.email)) {
+      confirmation = 'no confirmation: too many automatic answers to this sender in the last hour';
+      await tx.reviewItem.create({
+        data: { reason: 'rate_limited', eventId, inviteeId: invitee.id, messageId: this.messageRowId, detail: confirmation, createdAt: deps.now },
+      });
+    } else {
+      const mail = await composeRsvpMail(deps.renderer, {
+        template: decision.confirmation,
+        event,
+        invitee: { ...invitee, status: decision.status, partySize: decision.partySize, attendees: decision.attendees },
+        late: decision.late,
+        cancelCalendar: decision.cancelCalendar,
+        organiser: deps.organiser,
+      });
+      await enqueueMail(tx, deps.organiser.address, {
+        kind: 'confirmation',
+        dedupeKey: `confirmation:${this.messageRowId}`,
+        eventId,
+        inviteeId: invitee.id,
+        to: { address: this.from!, name: this.anatomy.from?.name ?? invitee.name },
+        ...mail,
+        inReplyTo: this.anatomy.messageId,
+        references: this.anatomy.messageId ? [...this.anatomy.references, this.anatomy.messageId] : this.anatomy.references,
+        now: deps.now,
+      });
+    }
+    if (decision.freedPlaces) await this.promote(event);
+    const people = decision.partySize === null ? '' : ` (${decision.partySize})`;
+    return {
+      state: 'processed',
+      outcome: `${decision.status}${people} ${invitee.email}${decision.late ? ', late' : ''}; ${confirmation}`,
+      counted: 'rsvps',
+      eventId,
+      inviteeId: invitee.id,
+    };
+  }
+
+  /** Someone not on the list answered (a forwarded invitation): they join it. */
+  private async forwardedInvitee(event: EventRow): Promise<InviteeRow> {
+    const existing = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId: event.id, email: this.from! } } });
+    if (existing) return existing;
+    return this.tx.invitee.create({
+      data: {
+        eventId: event.id,
+        email: this.from!,
+        name: this.cls.attendees[0] ?? this.anatomy.from?.name ?? null,
+        origin: 'forwarded',
+        status: 'not_invited',
+        token: newToken(),
+        createdAt: this.deps.now,
+      },
+    });
+  }
+
+  private async acceptedPeople(eventId: string, exceptInviteeId: string): Promise<number> {
+    const accepted = await this.tx.invitee.findMany({
+      where: { eventId, status: 'accepted', id: { not: exceptInviteeId } },
+      select: { partySize: true },
+    });
+    return accepted.reduce((sum, i) => sum + peopleOf(i.partySize), 0);
+  }
+
+  /** Places freed: the waiting list moves up in arrival order, each told in a mail of their own. */
+  private async promote(event: EventRow): Promise<void> {
+    const { tx, deps } = this;
+    const waitlist = await tx.invitee.findMany({ where: { eventId: event.id, status: 'waitlisted' } });
+    if (waitlist.length === 0) return;
+    const accepted = await this.acceptedPeople(event.id, '');
+    const promoted = promoteFromWaitlist(
+      waitlist.map((w) => ({ id: w.id, partySize: w.partySize, waitlistedAt: w.waitlistedAt ?? w.updatedAt })),
+      accepted,
+      event.capacity,
+    );
+    for (const id of promoted) {
+      const invitee = waitlist.find((w) => w.id === id)!;
+      await tx.invitee.update({ where: { id }, data: { status: 'accepted', waitlistedAt: null } });
+      const rsvp = await tx.rsvp.create({
+        data: {
+          eventId: event.id,
+          inviteeId: id,
+          fromStatus: 'waitlisted',
+          toStatus: 'accepted',
+          partySize: invitee.partySize,
+          attendees: invitee.attendees ?? [],
+          statedAt: deps.now,
+          recordedAt: deps.now,
+          source: 'promotion',
+          reasons: ['a place became free'],
+        },
+      });
+      const mail = await composeRsvpMail(deps.renderer, {
+        template: 'promoted',
+        event,
+        invitee: { ...invitee, status: 'accepted' },
+        late: false,
+        cancelCalendar: false,
+        organiser: deps.organiser,
+      });
+      await enqueueMail(tx, deps.organiser.address, {
+        kind: 'promotion',
+        dedupeKey: `promotion:${rsvp.id}`,
+        eventId: event.id,
+        inviteeId: id,
+        to: { address: invitee.email, name: invitee.name },
+        ...mail,
+        now: deps.now,
+      });
+    }
+  }
+
+  private async overReplyLimit(address: string): Promise<boolean> {
+    const since = new Date(this.deps.now.getTime() - 3600_000);
+    const count = await this.tx.outboundMail.count({
+      where: { toAddress: address, kind: { in: ['confirmation', 'promotion'] }, createdAt: { gte: since } },
+    });
+    return count >= this.deps.config.limits.autoRepliesPerSenderPerHour;
+  }
+
+  private async markNeedsReview(inviteeId: string): Promise<void> {
+    await this.tx.invitee.updateMany({
+      where: { id: inviteeId, status: { in: ['not_invited', 'invited'] } },
+      data: { status: 'needs_review' },
+    });
+  }
+
+  private async bounce(): Promise<ActResult> {
+    const { tx, anatomy, deps } = this;
+    const info = this.cls.bounce ?? anatomy.bounce;
+    const original = info?.originalMessageId
+      ? await tx.outboundMail.findUnique({ where: { messageId: info.originalMessageId }, select: { inviteeId: true, eventId: true, toAddress: true } })
+      : null;
+    const failed = (info?.recipients ?? []).filter((r) => r.action === 'failed' || (r.status ?? '').startsWith('5'));
+    const addresses = new Set(failed.map((r) => r.address.toLowerCase()));
+    if (original && failed.length > 0) addresses.add(original.toAddress);
+    if (!info?.permanent || addresses.size === 0) {
+      return ignored(`ignored: delivery report without a permanent failure (${(info?.recipients ?? []).map((r) => `${r.address} ${r.status ?? r.action ?? ''}`.trim()).join(', ') || 'no recipients'})`);
+    }
+    const reason = failed.map((r) => [r.status, r.diagnostic].filter(Boolean).join(' ')).find(Boolean) ?? 'permanent delivery failure';
+    for (const address of addresses) {
+      await tx.suppression.upsert({
+        where: { email: address },
+        create: { email: address, reason: 'bounced', detail: reason.slice(0, 500), createdAt: deps.now },
+        update: {},
+      });
+      await tx.invitee.updateMany({
+        where: { email: address, status: { in: ['not_invited', 'invited', 'needs_review'] } },
+        data: { status: 'bounced', bouncedAt: deps.now, bounceReason: reason.slice(0, 500) },
+      });
+      await tx.invitee.updateMany({
+        where: { email: address, bouncedAt: null },
+        data: { bouncedAt: deps.now, bounceReason: reason.slice(0, 500) },
+      });
+    }
+    return {
+      state: 'processed',
+      outcome: `bounce: ${[...addresses].join(', ')} (${reason.slice(0, 120)})`,
+      counted: 'bounces',
+      eventId: original?.eventId ?? null,
+      inviteeId: original?.inviteeId ?? null,
+    };
+  }
+
+  private async review(eventId: string | null, inviteeId: string | null, reason: string, detail: string): Promise<ActResult> {
+    await this.tx.reviewItem.create({
+      data: { reason, detail, eventId, inviteeId, messageId: this.messageRowId, createdAt: this.deps.now },
+    });
+    return { state: 'review', outcome: `review: ${detail}`, counted: 'review', eventId, inviteeId };
+  }
+}
+
+function ignored(outcome: string): ActResult {
+  return { state: 'ignored', outcome, counted: 'ignored' };
+}
+
+/** An invitee's secret for plus-addressed replies: 12 url-safe characters, 72 bits. */
+export function newToken(): string {
+  return randomBytes(9).toString('base64url');
+}
