@@ -127,7 +127,7 @@ async function processOne(deps: ProcessDeps, id: string): Promise<Outcome> {
             attendees: classification.attendees,
             replyText: classification.replyText,
             confidence: classification.confidence,
-            reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p) => `problem:${p}`)],
+            reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`)],
           },
         });
         if (still.count !== 1) throw new Error('claim lost to another worker');
