@@ -13,7 +13,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { atLocalTime, formatDate, formatDateTime, formatEventWhen, type Language } from '../core/dates.js';
 import { TemplateError, escapeHtml, fillString, parseTemplate, renderTemplate, type RenderContext, type TemplateNode } from './template-engine.js';
 
@@ -203,10 +203,21 @@ export interface MailRendererOptions {
   compile?: MjmlCompiler;
 }
 
-/** mjml 5: mjml2html returns a Promise; "strict" throws a ValidationError on any error. */
+/**
+ * mjml 5: mjml2html returns a Promise; "strict" throws a ValidationError on any error. mjml 5
+ * also ignores mj-include unless told otherwise (ignoreIncludes defaults to true since the 5.x
+ * include hardening) and then drops the included parts without a word; the partials live in the
+ * template's own folder, which is an allowed include root.
+ */
 export const compileMjml: MjmlCompiler = async (source, { filePath }) => {
   const { default: mjml2html } = await import('mjml');
-  const result = await mjml2html(source, { validationLevel: 'strict', filePath, keepComments: false });
+  const result = await mjml2html(source, {
+    validationLevel: 'strict',
+    filePath,
+    ignoreIncludes: false,
+    includePath: dirname(filePath),
+    keepComments: false,
+  });
   return { html: result.html, errors: result.errors ?? [] };
 };
 
