@@ -1,0 +1,271 @@
+/**
+ * What the sender says about attending, read from their own text only (anatomy.ts has already cut
+ * quoted mail and the signature; the quoted invitation says "aanwezig" and "uitnodiging" too, so
+ * nothing else is read here).
+ *
+ * The text is cut into clauses (sentences, then "maar"/"but" and comma-separated remarks about
+ * someone else); the rules fire per clause; the last statement the sender makes about themselves
+ * wins ("ik kwam eerst niet, maar kom nu toch wel"). Questions are not answers: a clause that asks
+ * is set aside, and a message that also asks something gets a confidence low enough for review.
+ */
+import type { Intent } from './types.js';
+import type { IntentRule } from './rules.js';
+
+export type { IntentRule } from './rules.js';
+
+export interface RuleMatch {
+  rule: IntentRule;
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface ClauseReading {
+  text: string;
+  /** The clause asks something ("kan ik ook online deelnemen?"). */
+  question: boolean;
+  /** About someone else than the sender ("mijn collega komt", "hij niet"). */
+  thirdParty: boolean;
+  /** Says the mind changed ("toch", "alsnog", "after all"). */
+  changeOfMind: boolean;
+  intent: Intent | null;
+  /** The weight of the decisive rule, after penalties (negation). */
+  weight: number;
+  negated: boolean;
+  matches: RuleMatch[];
+}
+
+export interface IntentReading {
+  intent: Intent | null;
+  /** 0..1; 0 when no intent was found. */
+  confidence: number;
+  reasons: string[];
+  /** The message asks something that a person should answer. */
+  question: boolean;
+  /** A rule with effect not_rsvp fired. */
+  notRsvp: boolean;
+  /** The sender declines and names someone who comes in their place. */
+  substitute: boolean;
+  clauses: ClauseReading[];
+}
+
+const regexCache = new Map<string, RegExp>();
+
+function compile(pattern: string): RegExp | null {
+  let re = regexCache.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(pattern, 'giu');
+    } catch {
+      // Admin rules are validated by the config schema; a bad one here is skipped, not fatal.
+      return null;
+    }
+    regexCache.set(pattern, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
+/** Typographic quotes and no-break spaces as plain ones, so "z’n" and "can’t" match the rules. */
+export function normaliseText(text: string): string {
+  return text
+    .replace(/[\u2018\u2019\u201b\u0060\u00b4]/g, "'")
+    .replace(/[\u201c\u201d\u201e]/g, '"')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[ \t]+/g, ' ');
+}
+
+const questionStart =
+  /^\s*(?:kan|kunnen|kunt|mag|mogen|is|zijn|moet|moeten|wil|wilt|heeft|hebt|hebben|komt|weet|weten|zou|zouden|hoe|waar|wanneer|wat|welke|wie|waarom|graag\s+hoor|can|could|is|are|do|does|will|would|may|should|where|when|what|how|who|which)(?![\p{L}])/iu;
+
+const contrast = /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))/iu;
+
+/** A comma before a remark about someone else: "ik kom, mijn collega niet". */
+const otherRemark = /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)/iu;
+
+const thirdPartyStart =
+  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])/iu;
+const thirdPartyInverted = /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)/iu;
+/** "Jan Jansen komt", case-sensitive: a name at the start of the clause. */
+const namedThirdParty =
+  /^\s*(?:(?:maar|en|ook)\s+)?\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;
+
+const substituteMarker =
+  /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
+
+const changeMarker = /(?<![\p{L}])(?:toch|alsnog|inmiddels|nu\s+wel|nu\s+toch|after\s+all|now|actually|change\s+of\s+plans?)(?![\p{L}])/iu;
+
+interface RawClause {
+  text: string;
+  question: boolean;
+}
+
+/** Sentences, then contrast ("maar") and remarks about others; question marks mark the asking part. */
+export function splitClauses(text: string): RawClause[] {
+  const out: RawClause[] = [];
+  const sentences = normaliseText(text).match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
+  for (const sentence of sentences) {
+    if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
+    const asks = /\?\s*$/.test(sentence);
+    const segments = asks ? sentence.split(/,\s*/) : [sentence];
+    segments.forEach((segment, i) => {
+      const segmentAsks = asks && (i === segments.length - 1 || questionStart.test(segment));
+      for (const part of segment.split(contrast)) {
+        for (const piece of part.split(otherRemark)) {
+          if (/[\p{L}\p{N}]/u.test(piece)) out.push({ text: piece.trim(), question: segmentAsks });
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
+  const found: RuleMatch[] = [];
+  for (const rule of rules) {
+    const re = compile(rule.pattern);
+    if (!re) continue;
+    for (const m of text.matchAll(re)) {
+      if (m[0].length === 0) continue;
+      found.push({ rule, start: m.index, end: m.index + m[0].length, text: m[0] });
+    }
+  }
+  const inside = (a: RuleMatch, b: RuleMatch) =>
+    b !== a && b.start <= a.start && b.end >= a.end && b.end - b.start > a.end - a.start;
+  return found
+    .filter((m) => {
+      if (m.rule.effect === 'negation') {
+        // "weet nog niet", "kan helaas niet": the negation belongs to that statement.
+        return !found.some((o) => o.rule.effect !== 'accept' && o.rule.effect !== 'negation' && inside(m, o));
+      }
+      // A shorter statement inside a longer one is part of it ("ik kom" in "ik kom niet"), except a
+      // decline inside an accept match ("kan niet komen" matches both "kan … komen" and "niet komen").
+      return !found.some(
+        (o) => o.rule.effect !== 'negation' && inside(m, o) && !(m.rule.effect === 'decline' && o.rule.effect === 'accept'),
+      );
+    })
+    .sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
+  let matches = findMatches(raw.text, rules);
+  const notRsvp = matches.some((m) => m.rule.effect === 'not_rsvp');
+  if (notRsvp) matches = matches.filter((m) => m.rule.effect === 'not_rsvp' || m.rule.effect === 'question');
+  const thirdParty =
+    thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text);
+  const question = raw.question || matches.some((m) => m.rule.effect === 'question');
+  const best = (effect: IntentRule['effect']) =>
+    matches.filter((m) => m.rule.effect === effect).reduce((w, m) => Math.max(w, m.rule.weight), 0);
+  const tentative = best('tentative');
+  const decline = best('decline');
+  const accept = best('accept');
+  let intent: Intent | null = null;
+  let weight = 0;
+  let negated = false;
+  if (tentative > 0) [intent, weight] = ['tentative', tentative];
+  else if (decline > 0) [intent, weight] = ['decline', decline];
+  else if (accept > 0) {
+    const acceptMatches = matches.filter((m) => m.rule.effect === 'accept');
+    const negations = matches.filter((m) => m.rule.effect === 'negation');
+    // A negation within a few words of the statement turns it ("ik ben er dit keer niet bij").
+    negated = negations.some((n) =>
+      acceptMatches.some((a) => {
+        const between = n.start >= a.end ? raw.text.slice(a.end, n.start) : n.end <= a.start ? raw.text.slice(n.end, a.start) : '';
+        return between.trim().split(/\s+/).filter(Boolean).length <= 4;
+      }),
+    );
+    if (negated) [intent, weight] = ['decline', Math.min(accept, 0.6)];
+    else [intent, weight] = ['accept', accept];
+  } else if (thirdParty && !notRsvp) {
+    // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
+    if (/(?<![\p{L}])wel(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['accept', 0.8];
+    else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
+  }
+  return {
+    text: raw.text,
+    question,
+    thirdParty,
+    changeOfMind: changeMarker.test(raw.text),
+    intent,
+    weight,
+    negated,
+    matches,
+  };
+}
+
+const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
+
+/** Reads the intent with everything the party and name readers need as well. */
+export function readIntent(replyText: string, rules: IntentRule[]): IntentReading {
+  const clauses = splitClauses(replyText).map((c) => readClause(c, rules));
+  const reasons: string[] = [];
+  for (const c of clauses) {
+    for (const m of c.matches) if (m.rule.effect !== 'negation') reasons.push(m.rule.id);
+    if (c.negated) reasons.push('negated');
+  }
+  const question = clauses.some((c) => c.question);
+  const notRsvp = clauses.some((c) => c.matches.some((m) => m.rule.effect === 'not_rsvp'));
+  if (question) reasons.push('question');
+
+  const statements = clauses.filter((c) => c.intent !== null && !c.question);
+  const own = statements.filter((c) => !c.thirdParty);
+  const others = statements.filter((c) => c.thirdParty);
+  const otherAccepts = others.filter((c) => c.intent === 'accept');
+
+  let intent: Intent | null = null;
+  let confidence = 0;
+  let substitute = false;
+  const last = own[own.length - 1];
+  if (last) {
+    intent = last.intent;
+    confidence = last.weight;
+    const earlier = own.slice(0, -1);
+    for (const c of earlier) if (c.intent === intent) confidence = combine(confidence, c.weight * 0.5);
+    const conflicting = earlier.some((c) => c.intent !== intent);
+    if (conflicting) {
+      // The last statement wins; said with "toch"/"alsnog" it is a change of mind, else unclear.
+      reasons.push('last statement wins');
+      confidence = Math.min(confidence, last.changeOfMind ? 0.8 : 0.55);
+    }
+    if (intent === 'decline' && (otherAccepts.length > 0 || (substituteMarker.test(replyText) && others.length > 0))) {
+      // The contract counts the people attending from the sender's side: a colleague who comes in
+      // the sender's place makes this an acceptance for one, with the substitute named.
+      intent = 'accept';
+      substitute = true;
+      confidence = Math.min(combine(confidence, otherAccepts[0]?.weight ?? 0.8), 0.85);
+      reasons.push('substitute');
+    } else if (others.some((c) => c.intent !== intent)) {
+      // "ik kom, mijn collega niet": the sender's own answer stands; the rest is for a person to see.
+      reasons.push('mixed');
+      confidence = Math.min(confidence, 0.85);
+    }
+  } else if (others.length > 0) {
+    const lastOther = others[others.length - 1]!;
+    intent = lastOther.intent;
+    confidence = Math.min(lastOther.weight, 0.85);
+    if (intent === 'accept' && substituteMarker.test(replyText)) {
+      substitute = true;
+      reasons.push('substitute');
+    }
+  }
+  if (intent !== null && question) confidence = Math.min(confidence, 0.6);
+  if (intent !== null && notRsvp) confidence = Math.min(confidence, 0.6);
+  return {
+    intent,
+    confidence: Math.round(Math.min(confidence, 0.99) * 100) / 100,
+    reasons,
+    question,
+    notRsvp,
+    substitute,
+    clauses,
+  };
+}
+
+/** The sender's intent from their own text; `confidence` is 0..1, `reasons` the rules that fired. */
+export function detectIntent(
+  replyText: string,
+  rules: IntentRule[],
+): { intent: Intent | null; confidence: number; reasons: string[] } {
+  const { intent, confidence, reasons } = readIntent(replyText, rules);
+  return { intent, confidence, reasons };
+}

@@ -1,0 +1,201 @@
+/**
+ * Who will attend, by name, given name first: names listed in the sender's text ("namens ons komen
+ * Jan Jansen en Petra de Boer", "Aanmelding: Jan Jansen, Petra de Boer", "samen met mijn collega
+ * Petra de Boer"), plus the sender when they say they come themselves, named by their signature
+ * (the line under "Met vriendelijke groet") or else by the From display name.
+ *
+ * Names are told by their form (capitals, Dutch tussenvoegsels such as "van der", initials) and only
+ * right after a cue, so place names and organisations in the text are not taken for people.
+ */
+import { cleanName as cleanInviteeName } from '../invitee-csv.js';
+import { readIntent, type IntentReading } from './intent.js';
+import { builtInRules } from './rules.js';
+import type { Intent, MailAddress } from './types.js';
+
+/** "Sinke, Roel" → "Roel Sinke"; the invitee import's rule, so both spell a person alike. */
+export function cleanName(display: string | null): string | null {
+  return cleanInviteeName(display);
+}
+
+const particle = "(?:van|von|de|der|den|het|'t|ter|ten|te|in|op|la|le|du|da|di|del|dos|el)";
+const token = "(?:\\p{Lu}[\\p{Ll}\\p{Lu}'’]*\\p{Ll}[\\p{Ll}'’]*(?:-(?:(?:de|van|der|den)\\s)?\\p{Lu}[\\p{Ll}'’]+)*)";
+const initials = '(?:(?:\\p{Lu}\\.\\s?){1,4})';
+const title =
+  '(?:(?:dhr|mevr|mw|mr|mrs|ms|dr|drs|ir|ing|prof|de\\s+heer|mevrouw|meneer|Dhr|Mevr|Mw|Mr|Mrs|Ms|Dr|Drs|Ir|Ing|Prof|De\\s+heer|Mevrouw)\\.?\\s+)';
+/** Given name(s) or initials, tussenvoegsels, surname; or a lone given name. */
+const personSource = `(?:${token}(?:\\s+${token})?|${initials})(?:\\s+${particle}){0,3}\\s+${token}|${token}`;
+
+/** Capitalised words that start sentences or name things, never a person in these mails. */
+const notAName = new Set(
+  (
+    'ik wij we mijn onze ons de het een en met namens graag hierbij helaas beste geachte dag hallo groet ' +
+    'vriendelijke hartelijke aanmelding afmelding deelnemers deelnemer namen zij hij er dan ook maar tot ' +
+    'i my our we and the with regards thanks kind best dear hello hi yes ja nee collega team stichting ' +
+    'jeugdhulp zeeland gemeente inkooporganisatie bijeenkomst consultatiebijeenkomst maandag dinsdag woensdag ' +
+    'donderdag vrijdag zaterdag zondag november oktober december komen komt zijn is zal zullen bv b.v. ' +
+    'online verder alvast tevens daarnaast'
+  ).split(' '),
+);
+
+const personAt = new RegExp(`(?:${title})?(${personSource})(?:\\s*\\([^)]{1,40}\\))?`, 'uy');
+const separator = /\s*(?:,\s*(?:en\s+|and\s+)?|\s+en\s+|\s+and\s+|\s*&\s*|\s*;\s*|\s*\/\s*)/uy;
+
+function plausible(name: string): boolean {
+  const words = name.split(/\s+/);
+  const first = words[0]!.toLowerCase();
+  if (notAName.has(first)) return false;
+  if (words.length === 1 && notAName.has(first)) return false;
+  return !words.some((w) => /^(?:BV|B\.V\.|NV|Stichting|Jeugdhulp|Zorg|Groep)$/i.test(w));
+}
+
+/** A list of person names starting at `index`; stops at the first thing that is not one. */
+function readNameList(text: string, index: number): string[] {
+  const names: string[] = [];
+  let at = index;
+  for (;;) {
+    personAt.lastIndex = at;
+    const m = personAt.exec(text);
+    if (!m || !plausible(m[1]!)) break;
+    names.push(m[1]!.replace(/\s+/g, ' ').trim());
+    at = personAt.lastIndex;
+    separator.lastIndex = at;
+    const s = separator.exec(text);
+    if (!s) break;
+    at = separator.lastIndex;
+  }
+  return names;
+}
+
+/** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
+const companionCue =
+  /(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu})/gu;
+/** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
+const rosterCue =
+  /(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+voor)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:collega|vervanger|vervangster|colleague)\s*,?\s+(?=\p{Lu}))/giu;
+/** "Jan Jansen en Petra de Boer komen". */
+const namesThenVerb = new RegExp(
+  `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
+  'gu',
+);
+
+export interface ListedNames {
+  names: string[];
+  /** companions: named with the sender ("ik kom met Jan"); roster: named instead ("namens ons komen"). */
+  kind: 'companions' | 'roster' | null;
+}
+
+const dedupe = (names: string[]) => {
+  const seen = new Set<string>();
+  return names.filter((n) => {
+    const key = n.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
+/** Names listed in the sender's text, and whether they come with the sender or instead. */
+export function findListedNames(replyText: string): ListedNames {
+  const text = replyText.replace(/[\u00a0\t ]+/g, ' ');
+  const roster: string[] = [];
+  for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length));
+  for (const m of text.matchAll(namesThenVerb)) {
+    const list = m[1]!;
+    roster.push(...readNameList(list, 0));
+  }
+  // A list of lines that are nothing but names ("- Jan Jansen").
+  const lines = text.split(/\r?\n/).map((l) => l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').trim());
+  const nameLines = lines.filter((l) => l.length > 0 && new RegExp(`^(?:${title})?(?:${personSource})$`, 'u').test(l) && plausible(l) && l.includes(' '));
+  if (nameLines.length >= 2) roster.push(...nameLines);
+  const companions: string[] = [];
+  for (const m of text.matchAll(companionCue)) companions.push(...readNameList(text, m.index + m[0].length));
+  const rosterNames = dedupe(roster);
+  const companionNames = dedupe(companions).filter((n) => !rosterNames.includes(n));
+  const selfWith = /(?<![\p{L}])(?:ik|i)(?![\p{L}'])/iu.test(text);
+  if (rosterNames.length > 0) return { names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' };
+  if (companionNames.length > 0) return { names: companionNames, kind: selfWith ? 'companions' : 'roster' };
+  return { names: [], kind: null };
+}
+
+const closing =
+  /^(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?\b|^m\.?v\.?g\.?|^gr(?:\.|oet)?\s*,?$|^(?:kind|best|warm)?\s*regards|^best(?:\s+wishes)?\s*,?$|^cheers|^thanks?\b|^thank\s+you|^sincerely|^yours|^--\s*$|^—+$|^_+$|^groetjes/iu;
+
+/** The sender's name from a signature block: the first line that is a name, after any closing. */
+export function nameFromSignature(signature: string | null, fromName: string | null = null): string | null {
+  if (!signature) return null;
+  const lines = signature.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  for (const raw of lines.slice(0, 4)) {
+    if (closing.test(raw)) continue;
+    const line = raw.replace(/[,.]$/, '').replace(new RegExp(`^${title}`, 'u'), '').trim();
+    if (!new RegExp(`^(?:${personSource})$`, 'u').test(line) || !plausible(line)) return null;
+    if (!line.includes(' ')) {
+      // A given name alone ("Roel"): the From header often has the whole name.
+      const full = fromName ? cleanName(fromName) : null;
+      return full && full.split(' ')[0] === line ? full : line;
+    }
+    return line;
+  }
+  return null;
+}
+
+/** A From display name that names a person, cleaned; null for addresses and organisations. */
+function nameFromDisplay(from: MailAddress | null): string | null {
+  const name = cleanName(from?.name?.replace(/^["']|["']$/g, '') ?? null);
+  if (!name || name.includes('@')) return null;
+  if (/(?<![\p{L}])(?:info|secretariaat|administratie|afdeling|stichting|bv|b\.v\.|zorg|groep|team|noreply|no-reply|office|support)(?![\p{L}])/iu.test(name)) return null;
+  return name;
+}
+
+/** The closing at the end of the reply text, when anatomy left the signature in. */
+function nameAfterClosing(replyText: string, fromName: string | null): string | null {
+  const lines = replyText.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 6); i--) {
+    if (closing.test(lines[i]!.trim())) return nameFromSignature(lines.slice(i).join('\n'), fromName);
+  }
+  return null;
+}
+
+/** The sender's own name: signature first, then the From display name. */
+export function senderName(replyText: string, signature: string | null, from: MailAddress | null): string | null {
+  return (
+    nameFromSignature(signature, from?.name ?? null) ??
+    nameAfterClosing(replyText, from?.name ?? null) ??
+    nameFromDisplay(from)
+  );
+}
+
+/** Whether the sender speaks of coming themselves (own clause with accept/tentative, not a substitute). */
+export function senderComes(reading: IntentReading): boolean {
+  if (reading.substitute) return false;
+  return reading.clauses.some(
+    (c) => !c.thirdParty && !c.question && (c.intent === 'accept' || c.intent === 'tentative') && !/^\s*namens(?![\p{L}])/iu.test(c.text),
+  );
+}
+
+export function detectAttendees(
+  replyText: string,
+  signature: string | null,
+  from: MailAddress | null,
+  intent: Intent | null,
+  partySize: number | null,
+  reading: IntentReading = readIntent(replyText, builtInRules),
+): { attendees: string[]; reasons: string[] } {
+  if (intent === null || intent === 'decline' || partySize === 0) return { attendees: [], reasons: [] };
+  const reasons: string[] = [];
+  const listed = findListedNames(replyText);
+  const sender = senderName(replyText, signature, from);
+  let attendees: string[] = [];
+  if (reading.substitute) {
+    attendees = listed.names.slice(0, 1);
+    if (attendees.length) reasons.push('names:substitute');
+  } else if (listed.kind === 'roster') {
+    attendees = listed.names;
+    reasons.push('names:listed');
+  } else {
+    const self = senderComes(reading) && sender ? [sender] : [];
+    if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null) ? 'names:sender-signature' : 'names:sender-display');
+    if (listed.kind === 'companions') reasons.push('names:companions');
+    attendees = dedupe([...self, ...listed.names]);
+  }
+  return { attendees, reasons };
+}

@@ -1,0 +1,83 @@
+/**
+ * How many people come from the sender's side, as stated or clearly implied (CONTRACT.md): "ik kom"
+ * = 1, "met z'n drieën" = 3, "ik kom met 2 collega's" = 3, a list of names = its length, a decline
+ * = 0, and null when it cannot be told ("wij komen" without a number).
+ */
+import { findListedNames } from './names.js';
+import { normaliseText, readIntent, type IntentReading } from './intent.js';
+import { builtInRules } from './rules.js';
+import type { Intent } from './types.js';
+
+const numberWords: Record<string, number> = {
+  een: 1, één: 1, 'eén': 1, ene: 1, one: 1, a: 1, an: 1,
+  twee: 2, two: 2, drie: 3, three: 3, vier: 4, four: 4, vijf: 5, five: 5, zes: 6, six: 6,
+  zeven: 7, seven: 7, acht: 8, eight: 8, negen: 9, nine: 9, tien: 10, ten: 10,
+};
+const collective: Record<string, number> = {
+  tweeën: 2, tweeen: 2, drieën: 3, drieen: 3, vieren: 4, vijven: 5, zessen: 6, zevenen: 7, achten: 8,
+  negenen: 9, tienen: 10,
+};
+
+const numberSource = `\\d{1,2}|${Object.keys(numberWords).join('|')}`;
+const b = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}])`, 'iu');
+
+/** "met z'n drieën", "met ons vieren", "met zijn tweeën". */
+const collectiveRe = b(`met\\s+(?:z'n|zijn|ons|onze|ze|hun)\\s+(${Object.keys(collective).join('|')})`);
+/** "met 3 personen", "voor twee personen", "3 deelnemers", "with 3 people". */
+const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|mensen|man|deelnemers|deelnemer|plaatsen|people|persons|person|attendees|participants|seats)`);
+/** "met 2 collega's", "ik neem een collega mee", "with two colleagues". */
+const companionsRe = b(
+  `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,
+);
+/** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
+const bareRe = b(`(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;)]|$|\\n))`);
+/** "ik en mijn collega", "mijn collega en ik", "me and my colleague". */
+const pairRe = b(
+  `(?:ik|i|me)\\s+(?:en|and)\\s+(?:mijn|een|my|a)\\s+(?:collega|colleague|medewerker)(?!'s)|(?:mijn|een|my)\\s+(?:collega|colleague|medewerker)\\s+(?:en|and)\\s+(?:ik|i|me)`,
+);
+const singularRe = b(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
+const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
+
+function toNumber(word: string): number | null {
+  const w = word.toLowerCase();
+  if (/^\d+$/.test(w)) return Number(w);
+  return numberWords[w] ?? collective[w] ?? null;
+}
+
+export function detectPartySize(
+  replyText: string,
+  intent: Intent | null,
+  reading: IntentReading = readIntent(replyText, builtInRules),
+): { partySize: number | null; reasons: string[] } {
+  if (intent === null) return { partySize: null, reasons: [] };
+  if (intent === 'decline') return { partySize: 0, reasons: ['party:decline'] };
+  const text = normaliseText(replyText);
+  // Only what the sender says as a statement counts: "kunnen we met 5 komen?" asks, it does not say.
+  const statements = reading.clauses.filter((c) => !c.question).map((c) => c.text).join('\n');
+  const said = statements.length > 0 ? statements : text;
+
+  let m = collectiveRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:collective'] };
+  m = personsRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:persons'] };
+  const selfSingular = singularRe.test(said);
+  m = companionsRe.exec(said);
+  if (m) {
+    const n = toNumber(m[1]!)!;
+    // The sender counts when they say "ik" (ik kom met 2 collega's); "er komen 2 collega's" is 2.
+    const withSender = selfSingular && !reading.substitute;
+    return { partySize: withSender ? n + 1 : n, reasons: [withSender ? 'party:sender+companions' : 'party:companions'] };
+  }
+  m = bareRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:number'] };
+  const listed = findListedNames(replyText);
+  if (reading.substitute) return { partySize: 1, reasons: ['party:substitute'] };
+  if (listed.names.length > 0) {
+    const size = listed.kind === 'companions' ? listed.names.length + 1 : listed.names.length;
+    return { partySize: size, reasons: [`party:names-${listed.kind}`] };
+  }
+  if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
+  if (pluralRe.test(said)) return { partySize: null, reasons: ['party:plural-unknown'] };
+  // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.
+  return { partySize: 1, reasons: [selfSingular ? 'party:sender' : 'party:implied-sender'] };
+}

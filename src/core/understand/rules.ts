@@ -1,0 +1,121 @@
+/**
+ * The built-in intent rules: Dutch first (the invitees are Dutch providers of youth care), English
+ * second. Each rule is a regular expression matched case-insensitively (flags `iu`) against one
+ * clause of the sender's own text; intent.ts decides what a clause means from the rules that fire.
+ *
+ * Admins add rules in the config (`rules.extra`, validated by intentRuleSchema in
+ * src/config/schema.ts); those have the same shape, so IntentRule accepts them as they are.
+ */
+
+/**
+ * - accept / decline / tentative: a statement about attending.
+ * - negation: a word that turns an accept statement in the same clause into a decline
+ *   ("ik kom niet"); negations inside a decline or tentative match are part of that match.
+ * - question: the clause asks something; its statements are not taken as an answer.
+ * - not_rsvp: the clause is about something else ("ik kom erop terug"); its matches are dropped.
+ */
+export type IntentRuleEffect = 'accept' | 'decline' | 'tentative' | 'negation' | 'question' | 'not_rsvp';
+
+export interface IntentRule {
+  /** Shown in Classification.reasons, e.g. "nl.accept:ik kom". */
+  id: string;
+  /** 'any' for admin rules that hold in both languages (the config's default). */
+  language: 'nl' | 'en' | 'any';
+  /** Regular expression source, matched with flags `iu`. */
+  pattern: string;
+  effect: IntentRuleEffect;
+  /** 0..1: how sure a match alone makes us. */
+  weight: number;
+}
+
+/**
+ * `\b` is ASCII-only even with the `u` flag, so "één" or "aanwezig…" would not have word edges;
+ * these look-arounds use Unicode letters instead.
+ */
+const word = (source: string): string => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
+
+/** Up to n words in between ("ik kom [graag] [ook]"). */
+const gap = (n: number): string => `(?:\\s+[\\p{L}\\p{N}'’-]+){0,${n}}?`;
+
+type Spec = [id: string, effect: IntentRuleEffect, weight: number, source: string];
+
+const nl: Spec[] = [
+  // accept
+  ['ik kom', 'accept', 0.92, `(?:ik|wij|we)\\s+(?:kom|komen)(?!\\s+(?:uit|van|er\\s*op|hier\\s*op|daar\\s*op|op\\s+terug))`],
+  ['kom ik', 'accept', 0.9, `(?:kom|komen)\\s+(?:ik|wij|we)(?:\\s+graag|\\s+zeker|\\s+ook|\\s+dan)*(?=\\s*[.!,]|\\s*$|\\s+(?:naar|met|op|ook|samen|de|zeker|graag|dus|uiteraard))`],
+  ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
+  ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
+  ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
+  ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn)${gap(5)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij)`],
+  ['aanwezig', 'accept', 0.55, `aanwezig`],
+  ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gap(6)}\\s+aan`],
+  ['aanmelden', 'accept', 0.9, `aan\\s*(?:melden|melding|gemeld)`],
+  ['ik schuif aan', 'accept', 0.92, `(?:schuif|schuiven)${gap(3)}\\s+aan|aanschuiven`],
+  ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|^\\s*present\\s*[!.]*\\s*$`],
+  ['ja', 'accept', 0.85, `^\\s*ja[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
+  ['bevestig', 'accept', 0.93, `(?:bevestig|bevestigen)${gap(4)}\\s+(?:aanwezigheid|deelname|komst|aanmelding)|hierbij\\s+bevestig`],
+  ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?!\\s*\\p{L})`],
+  ['kom toch', 'accept', 0.9, `(?:kom|komen|kan|kunnen)${gap(3)}\\s+(?:toch|alsnog)(?:\\s+wel)?(?:${gap(2)}\\s+(?:komen|aanwezig|erbij))?`],
+  ['kan komen', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|lukt\\s+het|het\\s+lukt)${gap(4)}\\s+(?:komen|erbij\\s+zijn|er\\s+bij\\s+zijn|aanwezig\\s+zijn|(?:te\\s+)?komen)`],
+  ['neem mee', 'accept', 0.9, `(?:neem|nemen)${gap(4)}\\s+mee`],
+  ['collega komt', 'accept', 0.88, `(?:collega|collega's|vervanger|vervangster|hij|zij)${gap(5)}\\s+(?:komt|komen|gaat|zal|is\\s+aanwezig|zijn\\s+aanwezig)|(?:komt|komen|gaat)\\s+(?:\\S+\\s+){0,2}?(?:collega|collega's|vervanger)`],
+  ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
+  // decline
+  ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet`],
+  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+wachten)`],
+  ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven)|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
+  ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
+  ['afmelden', 'decline', 0.93, `af\\s*(?:melden|melding|gemeld)|(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons)${gap(6)}\\s+af`],
+  ['afzeggen', 'decline', 0.92, `afzeggen|(?:zeg|zeggen)${gap(3)}\\s+af(?![\\p{L}])`],
+  ['slaan over', 'decline', 0.9, `(?:sla|slaan)${gap(4)}\\s+over`],
+  ['lukt niet', 'decline', 0.9, `lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
+  ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
+  ['niemand', 'decline', 0.88, `niemand`],
+  ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
+  // tentative
+  ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs`],
+  ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
+  ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
+  ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
+  ['waarschijnlijk', 'tentative', 0.85, `waarschijnlijk|vermoedelijk|als\\s+het\\s+lukt|indien\\s+mogelijk|als\\s+(?:mijn\\s+)?agenda\\s+het\\s+toelaat`],
+  // negation
+  ['niet', 'negation', 1, `niet|geen|nooit`],
+  // questions
+  ['vraag', 'question', 0.8, `(?:graag\\s+(?:hoor|verneem)\\s+ik|ik\\s+vroeg\\s+me\\s+af|is\\s+(?:er|het)${gap(2)}\\s+(?:mogelijk|parkeergelegenheid)|kunt\\s+u\\s+(?:mij\\s+)?(?:laten\\s+weten|vertellen))`],
+  // not about attending
+  ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
+];
+
+const en: Spec[] = [
+  // accept
+  ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|\\s+would\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
+  ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)`],
+  ["we'll be there", 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will)\\s+be\\s+there|see\\s+you\\s+there`],
+  ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
+  ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept)|i\\s+accept|gladly\\s+accept`],
+  ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
+  ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
+  // decline
+  ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+be\\s+able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
+  ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
+  // tentative
+  ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
+  ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
+  ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|'ll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
+  // negation
+  ['not', 'negation', 1, `not|never|cannot|can't|won't|don't|isn't|aren't`],
+  // questions
+  ['question', 'question', 0.8, `i\\s+was\\s+wondering|could\\s+you\\s+(?:let\\s+me\\s+know|tell)|is\\s+(?:there|it)${gap(2)}\\s+(?:possible|parking)`],
+];
+
+function build(language: 'nl' | 'en', specs: Spec[]): IntentRule[] {
+  return specs.map(([name, effect, weight, source]) => ({
+    id: `${language}.${effect}:${name}`,
+    language,
+    pattern: word(source),
+    effect,
+    weight,
+  }));
+}
+
+export const builtInRules: IntentRule[] = [...build('nl', nl), ...build('en', en)];
