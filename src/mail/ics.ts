@@ -118,6 +118,21 @@ function localStamp(ms: number, offsetMinutes: number): string {
  * STANDARD observance.
  */
 export function buildVtimezone(timezone: string, fromYear: number, toYear: number): string {
+  const key = `${timezone}|${fromYear}|${toYear}`;
+  let vtz = vtimezoneMemo.get(key);
+  if (vtz === undefined) {
+    vtz = scanVtimezone(timezone, fromYear, toYear);
+    // A pure function of its arguments, and about 1,000 zone look-ups to work out: remember it.
+    // Bounded, since a long-running worker sees only a handful of zones and years.
+    if (vtimezoneMemo.size >= 64) vtimezoneMemo.delete(vtimezoneMemo.keys().next().value!);
+    vtimezoneMemo.set(key, vtz);
+  }
+  return vtz;
+}
+
+const vtimezoneMemo = new Map<string, string>();
+
+function scanVtimezone(timezone: string, fromYear: number, toYear: number): string {
   const zone = IANAZone.create(timezone);
   if (!zone.isValid) throw new RangeError(`unknown time zone "${timezone}"`);
   const start = Date.UTC(fromYear, 0, 1);
