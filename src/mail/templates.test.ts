@@ -283,3 +283,22 @@ describe('compilation', () => {
     await expect(renderer.render('notice', 'fr' as 'nl', samples.notice)).rejects.toThrow(/no language/);
   });
 });
+
+describe('an event without an RSVP deadline', () => {
+  it('asks for an answer without naming a date', async () => {
+    const open = { ...event, rsvpDeadline: null };
+    for (const language of LANGUAGES) {
+      const invitation = await renderer.render('invitation', language, { event: open });
+      const reminder = await renderer.render('reminder-invitee', language, { event: open });
+      for (const mail of [invitation, reminder]) {
+        expect(mail.text).not.toMatch(/uiterlijk|by\s+whether|vóór|reply by/);
+        expect(mail.text).toMatch(/laten weten of u aanwezig|let us know whether you will attend/);
+      }
+    }
+  });
+
+  it('names the deadline once in an invitation that has one', async () => {
+    const mail = await renderer.render('invitation', 'nl', samples.invitation);
+    expect(mail.text.split('vrijdag 16 november 2018, 23.59 uur').length - 1).toBe(1);
+  });
+});

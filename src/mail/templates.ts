@@ -395,6 +395,7 @@ function buildView(name: TemplateName, language: Language, data: TemplateData[Te
       event,
       preview: `${event.when}, ${event.location}`,
       showDeadline: false,
+      hasDeadline: Boolean(d.event.rsvpDeadline),
       hasCapacity: d.event.capacity !== null && d.event.capacity !== undefined,
       capacity: d.event.capacity ?? '',
       calendarRequest: false,
@@ -406,7 +407,8 @@ function buildView(name: TemplateName, language: Language, data: TemplateData[Te
   switch (name) {
     case 'invitation': {
       const d = data as InvitationData;
-      view = { ...base(d), showDeadline: Boolean(d.event.rsvpDeadline), calendarRequest: Boolean(d.calendarAttached) };
+      // The deadline is in the request to answer; not again in the details.
+      view = { ...base(d), calendarRequest: Boolean(d.calendarAttached) };
       break;
     }
     case 'confirmation': {
@@ -444,7 +446,7 @@ function buildView(name: TemplateName, language: Language, data: TemplateData[Te
     }
     case 'reminder-invitee': {
       const d = data as InviteeReminderData;
-      view = { ...base(d), showDeadline: Boolean(d.event.rsvpDeadline) };
+      view = base(d);
       break;
     }
     case 'event-update': {
