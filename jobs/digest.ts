@@ -49,7 +49,7 @@ async function digestFacts(app: App, eventId: string, since: Date | null): Promi
   const { prisma } = app.db;
   const invitees = await prisma.invitee.findMany({
     where: { eventId },
-    select: { id: true, email: true, name: true, status: true, partySize: true, attendees: true, late: true, bounceReason: true },
+    select: { id: true, email: true, name: true, status: true, partySize: true, attendees: true, late: true, bounceReason: true, bouncedAt: true },
   });
   const changes = await prisma.rsvp.findMany({
     where: { eventId, ...(since ? { recordedAt: { gt: since } } : {}) },
@@ -73,6 +73,7 @@ async function digestFacts(app: App, eventId: string, since: Date | null): Promi
       late: c.late,
       at: c.recordedAt,
     })),
-    reviews: reviews.map((r) => ({ reason: r.reason, detail: r.detail, from: r.message?.fromAddress ?? null, subject: r.message?.subject ?? null })),
+    since,
+    reviews: reviews.map((r) => ({ at: r.createdAt, reason: r.reason, detail: r.detail, from: r.message?.fromAddress ?? null, subject: r.message?.subject ?? null })),
   };
 }

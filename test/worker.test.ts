@@ -1,0 +1,62 @@
+/**
+ * `npm start` as an admin runs it: the worker on the embedded defaults with no configuration
+ * processes a reply dropped into data/mailbox/new while it runs, and stops cleanly on SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EVENT_YAML, INVITEES_CSV, reply } from './support/harness.js';
+
+const run = promisify(execFile);
+const BIN = resolve('bin/rsvp.js');
+let dir: string;
+const env = () => ({ PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rsvp-worker-'));
+  await writeFile(join(dir, 'event.yaml'), EVENT_YAML);
+  await writeFile(join(dir, 'invitees.csv'), INVITEES_CSV);
+  for (const args of [['db', 'migrate'], ['event', 'import', 'event.yaml'], ['invitees', 'import', '--event', 'dialoog-2026', 'invitees.csv']]) {
+    await run(process.execPath, [BIN, ...args], { cwd: dir, env: env() });
+  }
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Waits, polling the folder, until `count` files are in it; fails after the time limit. */
+async function waitForFiles(folder: string, count: number, limitMs: number): Promise<string[]> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const files = (await readdir(folder).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
+    if (files.length >= count) return files;
+    if (Date.now() > until) throw new Error(`${folder} has ${files.length} of ${count} files`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('processes a reply dropped into the Maildir while running, then stops on SIGTERM', async () => {
+  const worker = spawn(process.execPath, [BIN, 'worker'], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => worker.on('exit', (code) => r(code)));
+  try {
+    // Give the worker its start (it polls once at start); the reply then arrives while it runs.
+    await new Promise((r) => setTimeout(r, 1500));
+    await mkdir(join(dir, 'data/mailbox/tmp'), { recursive: true });
+    await writeFile(join(dir, 'data/mailbox/tmp/r1'), reply({ from: 'Sarah Maas <sarah@delta.example>', body: 'I will attend.\r\n\r\nSarah Maas' }));
+    await rename(join(dir, 'data/mailbox/tmp/r1'), join(dir, 'data/mailbox/new/r1'));
+    const files = await waitForFiles(join(dir, 'data/outbox'), 1, 20_000);
+    expect(files).toHaveLength(1);
+    expect(await readdir(join(dir, 'data/mailbox/new'))).toEqual([]);
+    expect((await readdir(join(dir, 'data/mailbox/cur'))).some((f) => f.startsWith('r1'))).toBe(true);
+  } finally {
+    worker.kill('SIGTERM');
+  }
+  expect(await exited).toBe(0);
+  expect(stderr).toContain('worker stopped');
+});
