@@ -84,11 +84,13 @@ const contrast = /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))/iu;
 const otherRemark = /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)/iu;
 
 const thirdPartyStart =
-  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])/iu;
+  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
+/** "Mijn collega en ik komen": the sender is in it. */
+const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i)(?![\p{L}'])/iu;
 const thirdPartyInverted = /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)/iu;
 /** "Jan Jansen komt", case-sensitive: a name at the start of the clause. */
 const namedThirdParty =
-  /^\s*(?:(?:maar|en|ook)\s+)?\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;
+  /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;
 
 const substituteMarker =
   /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
@@ -152,7 +154,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   const notRsvp = matches.some((m) => m.rule.effect === 'not_rsvp');
   if (notRsvp) matches = matches.filter((m) => m.rule.effect === 'not_rsvp' || m.rule.effect === 'question');
   const thirdParty =
-    thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text);
+    (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text)) &&
+    !withSender.test(raw.text);
   const question = raw.question || matches.some((m) => m.rule.effect === 'question');
   const best = (effect: IntentRule['effect']) =>
     matches.filter((m) => m.rule.effect === effect).reduce((w, m) => Math.max(w, m.rule.weight), 0);

@@ -33,7 +33,7 @@ const notAName = new Set(
     'i my our we and the with regards thanks kind best dear hello hi yes ja nee collega team stichting ' +
     'jeugdhulp zeeland gemeente inkooporganisatie bijeenkomst consultatiebijeenkomst maandag dinsdag woensdag ' +
     'donderdag vrijdag zaterdag zondag november oktober december komen komt zijn is zal zullen bv b.v. ' +
-    'online verder alvast tevens daarnaast'
+    'online verder alvast tevens daarnaast goedemiddag goedemorgen goedenavond goedendag hoi geachte dear'
   ).split(' '),
 );
 
@@ -48,15 +48,20 @@ function plausible(name: string): boolean {
   return !words.some((w) => /^(?:BV|B\.V\.|NV|Stichting|Jeugdhulp|Zorg|Groep)$/i.test(w));
 }
 
+interface Found {
+  name: string;
+  at: number;
+}
+
 /** A list of person names starting at `index`; stops at the first thing that is not one. */
-function readNameList(text: string, index: number): string[] {
-  const names: string[] = [];
+function readNameList(text: string, index: number): Found[] {
+  const names: Found[] = [];
   let at = index;
   for (;;) {
     personAt.lastIndex = at;
     const m = personAt.exec(text);
     if (!m || !plausible(m[1]!)) break;
-    names.push(m[1]!.replace(/\s+/g, ' ').trim());
+    names.push({ name: m[1]!.replace(/\s+/g, ' ').trim(), at: m.index + m[0].indexOf(m[1]!) });
     at = personAt.lastIndex;
     separator.lastIndex = at;
     const s = separator.exec(text);
@@ -68,10 +73,10 @@ function readNameList(text: string, index: number): string[] {
 
 /** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
 const companionCue =
-  /(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu})/gu;
+  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+voor)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:collega|vervanger|vervangster|colleague)\s*,?\s+(?=\p{Lu}))/giu;
+  /(?<![\p{L}])(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+voor)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -97,20 +102,20 @@ const dedupe = (names: string[]) => {
 /** Names listed in the sender's text, and whether they come with the sender or instead. */
 export function findListedNames(replyText: string): ListedNames {
   const text = replyText.replace(/[\u00a0\t ]+/g, ' ');
-  const roster: string[] = [];
+  const roster: Found[] = [];
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length));
   for (const m of text.matchAll(namesThenVerb)) {
-    const list = m[1]!;
-    roster.push(...readNameList(list, 0));
+    roster.push(...readNameList(text, m.index + m[0].indexOf(m[1]!)));
   }
   // A list of lines that are nothing but names ("- Jan Jansen").
   const lines = text.split(/\r?\n/).map((l) => l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').trim());
   const nameLines = lines.filter((l) => l.length > 0 && new RegExp(`^(?:${title})?(?:${personSource})$`, 'u').test(l) && plausible(l) && l.includes(' '));
-  if (nameLines.length >= 2) roster.push(...nameLines);
-  const companions: string[] = [];
+  if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
+  const companions: Found[] = [];
   for (const m of text.matchAll(companionCue)) companions.push(...readNameList(text, m.index + m[0].length));
-  const rosterNames = dedupe(roster);
-  const companionNames = dedupe(companions).filter((n) => !rosterNames.includes(n));
+  const inOrder = (found: Found[]) => dedupe([...found].sort((a, b) => a.at - b.at).map((f) => f.name));
+  const rosterNames = inOrder(roster);
+  const companionNames = inOrder(companions).filter((n) => !rosterNames.includes(n));
   const selfWith = /(?<![\p{L}])(?:ik|i)(?![\p{L}'])/iu.test(text);
   if (rosterNames.length > 0) return { names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' };
   if (companionNames.length > 0) return { names: companionNames, kind: selfWith ? 'companions' : 'roster' };
@@ -168,7 +173,9 @@ export function senderName(replyText: string, signature: string | null, from: Ma
 export function senderComes(reading: IntentReading): boolean {
   if (reading.substitute) return false;
   return reading.clauses.some(
-    (c) => !c.thirdParty && !c.question && (c.intent === 'accept' || c.intent === 'tentative') && !/^\s*namens(?![\p{L}])/iu.test(c.text),
+    (c) => !c.thirdParty && !c.question && (c.intent === 'accept' || c.intent === 'tentative') &&
+      // "Namens ons komen Jan en Petra" names others; "Namens Juvent kom ik" is the sender.
+      !(/^\s*namens(?![\p{L}])/iu.test(c.text) && !/(?<![\p{L}])(?:ik|wij|we)(?![\p{L}])/iu.test(c.text)),
   );
 }
 

@@ -29,6 +29,12 @@ const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|mensen|man|deelnem
 const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,
 );
+/** "er komen 2 collega's": a count of others, the sender not among them. */
+const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(${numberSource})(?=\\s+\\p{L})`);
+/** "ik neem mijn collega mee", "ik kom met een collega", "with my colleague". */
+const oneCompanionRe = b(
+  `(?:met|neem|nemen|with|bring|brengen|breng)\\s+(?:mijn|een|onze|my|a|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
+);
 /** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
 const bareRe = b(`(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;)]|$|\\n))`);
 /** "ik en mijn collega", "mijn collega en ik", "me and my colleague". */
@@ -68,6 +74,8 @@ export function detectPartySize(
     const withSender = selfSingular && !reading.substitute;
     return { partySize: withSender ? n + 1 : n, reasons: [withSender ? 'party:sender+companions' : 'party:companions'] };
   }
+  m = othersCountRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:others'] };
   m = bareRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:number'] };
   const listed = findListedNames(replyText);
@@ -77,6 +85,7 @@ export function detectPartySize(
     return { partySize: size, reasons: [`party:names-${listed.kind}`] };
   }
   if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
+  if (oneCompanionRe.test(said) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
   if (pluralRe.test(said)) return { partySize: null, reasons: ['party:plural-unknown'] };
   // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.
   return { partySize: 1, reasons: [selfSingular ? 'party:sender' : 'party:implied-sender'] };

@@ -46,7 +46,8 @@ const nl: Spec[] = [
   ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
   ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
-  ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn)${gap(5)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij)`],
+  ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s*[.,!;]|\\s*$))`],
+  ['namens komen', 'accept', 0.9, `namens${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
   ['aanwezig', 'accept', 0.55, `aanwezig`],
   ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gap(6)}\\s+aan`],
   ['aanmelden', 'accept', 0.9, `aan\\s*(?:melden|melding|gemeld)`],
@@ -54,16 +55,16 @@ const nl: Spec[] = [
   ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|^\\s*present\\s*[!.]*\\s*$`],
   ['ja', 'accept', 0.85, `^\\s*ja[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
   ['bevestig', 'accept', 0.93, `(?:bevestig|bevestigen)${gap(4)}\\s+(?:aanwezigheid|deelname|komst|aanmelding)|hierbij\\s+bevestig`],
-  ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?!\\s*\\p{L})`],
+  ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?=\\s+aan|\\s*[.,!]|\\s*$)`],
   ['kom toch', 'accept', 0.9, `(?:kom|komen|kan|kunnen)${gap(3)}\\s+(?:toch|alsnog)(?:\\s+wel)?(?:${gap(2)}\\s+(?:komen|aanwezig|erbij))?`],
   ['kan komen', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|lukt\\s+het|het\\s+lukt)${gap(4)}\\s+(?:komen|erbij\\s+zijn|er\\s+bij\\s+zijn|aanwezig\\s+zijn|(?:te\\s+)?komen)`],
   ['neem mee', 'accept', 0.9, `(?:neem|nemen)${gap(4)}\\s+mee`],
   ['collega komt', 'accept', 0.88, `(?:collega|collega's|vervanger|vervangster|hij|zij)${gap(5)}\\s+(?:komt|komen|gaat|zal|is\\s+aanwezig|zijn\\s+aanwezig)|(?:komt|komen|gaat)\\s+(?:\\S+\\s+){0,2}?(?:collega|collega's|vervanger)`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
-  ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet`],
+  ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
   ['ik kan helaas niet', 'decline', 0.92, `(?:ik|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+wachten)`],
-  ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven)|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
+  ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
   ['afmelden', 'decline', 0.93, `af\\s*(?:melden|melding|gemeld)|(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons)${gap(6)}\\s+af`],
   ['afzeggen', 'decline', 0.92, `afzeggen|(?:zeg|zeggen)${gap(3)}\\s+af(?![\\p{L}])`],
@@ -79,7 +80,7 @@ const nl: Spec[] = [
   ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
   ['waarschijnlijk', 'tentative', 0.85, `waarschijnlijk|vermoedelijk|als\\s+het\\s+lukt|indien\\s+mogelijk|als\\s+(?:mijn\\s+)?agenda\\s+het\\s+toelaat`],
   // negation
-  ['niet', 'negation', 1, `niet|geen|nooit`],
+  ['niet', 'negation', 1, `niet(?!\\s+alleen)|geen|nooit`],
   // questions
   ['vraag', 'question', 0.8, `(?:graag\\s+(?:hoor|verneem)\\s+ik|ik\\s+vroeg\\s+me\\s+af|is\\s+(?:er|het)${gap(2)}\\s+(?:mogelijk|parkeergelegenheid)|kunt\\s+u\\s+(?:mij\\s+)?(?:laten\\s+weten|vertellen))`],
   // not about attending
@@ -88,7 +89,7 @@ const nl: Spec[] = [
 
 const en: Spec[] = [
   // accept
-  ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|\\s+would\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
+  ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
   ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)`],
   ["we'll be there", 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will)\\s+be\\s+there|see\\s+you\\s+there`],
   ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
