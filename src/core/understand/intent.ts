@@ -80,14 +80,19 @@ const questionStart =
 
 const contrast = /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))/iu;
 
-/** A comma before a remark about someone else: "ik kom, mijn collega niet". */
-const otherRemark = /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)/iu;
+/**
+ * A comma before a remark about someone else ("ik kom, mijn collega niet"), or before the sender's
+ * own remark after a longer one ("ik stuur mijn collega Jan, ikzelf kan niet"); "Ja, ik kom" stays whole.
+ */
+const otherRemark =
+  /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)|(?<=(?:\S+\s+){2,}\S+),\s*(?=(?:en\s+|maar\s+)?(?:ik|ikzelf|zelf|wij|we|i)\s)/iu;
 
 const thirdPartyStart =
   /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i)(?![\p{L}'])/iu;
-const thirdPartyInverted = /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)/iu;
+const thirdPartyInverted =
+  /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand)/iu;
 /** "Jan Jansen komt", case-sensitive: a name at the start of the clause. */
 const namedThirdParty =
   /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;
@@ -102,10 +107,13 @@ interface RawClause {
   question: boolean;
 }
 
+/** "K. Jobse", "dhr. Jansen": a dot that ends an initial or a title does not end the sentence. */
+const abbreviationDot = /(?<![\p{L}])(\p{Lu}|dhr|mevr|mw|drs|ir|dr|mr|ing|bijv|ca|o\.a|i\.v\.m|z\.s\.m)\./gu;
+
 /** Sentences, then contrast ("maar") and remarks about others; question marks mark the asking part. */
 export function splitClauses(text: string): RawClause[] {
   const out: RawClause[] = [];
-  const sentences = normaliseText(text).match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
+  const sentences = normaliseText(text).replace(abbreviationDot, '$1\u2024').match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
   for (const sentence of sentences) {
     if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
     const asks = /\?\s*$/.test(sentence);
@@ -114,7 +122,7 @@ export function splitClauses(text: string): RawClause[] {
       const segmentAsks = asks && (i === segments.length - 1 || questionStart.test(segment));
       for (const part of segment.split(contrast)) {
         for (const piece of part.split(otherRemark)) {
-          if (/[\p{L}\p{N}]/u.test(piece)) out.push({ text: piece.trim(), question: segmentAsks });
+          if (/[\p{L}\p{N}]/u.test(piece)) out.push({ text: piece.trim().replace(/\u2024/g, '.'), question: segmentAsks });
         }
       }
     });

@@ -76,12 +76,16 @@ const companionCue =
   /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+voor)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
+  /(?<![\p{L}])(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
   'gu',
 );
+
+/** "mevrouw K. Jobse en ik", "Arie Boogert en ikzelf". */
+const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|I|myself)(?![\\p{L}])`, 'gu');
+
 
 export interface ListedNames {
   names: string[];
@@ -112,11 +116,12 @@ export function findListedNames(replyText: string): ListedNames {
   const nameLines = lines.filter((l) => l.length > 0 && new RegExp(`^(?:${title})?(?:${personSource})$`, 'u').test(l) && plausible(l) && l.includes(' '));
   if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
   const companions: Found[] = [];
+  for (const m of text.matchAll(nameAndI)) companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
   for (const m of text.matchAll(companionCue)) companions.push(...readNameList(text, m.index + m[0].length));
   const inOrder = (found: Found[]) => dedupe([...found].sort((a, b) => a.at - b.at).map((f) => f.name));
   const rosterNames = inOrder(roster);
   const companionNames = inOrder(companions).filter((n) => !rosterNames.includes(n));
-  const selfWith = /(?<![\p{L}])(?:ik|i)(?![\p{L}'])/iu.test(text);
+  const selfWith = /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself)(?![\p{L}'])/iu.test(text);
   if (rosterNames.length > 0) return { names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' };
   if (companionNames.length > 0) return { names: companionNames, kind: selfWith ? 'companions' : 'roster' };
   return { names: [], kind: null };

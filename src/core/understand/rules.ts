@@ -35,7 +35,7 @@ export interface IntentRule {
 const word = (source: string): string => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\p{L}\\p{N}])`;
 
 /** Up to n words in between ("ik kom [graag] [ook]"). */
-const gap = (n: number): string => `(?:\\s+[\\p{L}\\p{N}'’-]+){0,${n}}?`;
+const gap = (n: number): string => `(?:\\s+[\\p{L}\\p{N}'’\\u2024-]+){0,${n}}?`;
 
 type Spec = [id: string, effect: IntentRuleEffect, weight: number, source: string];
 
@@ -45,6 +45,8 @@ const nl: Spec[] = [
   ['kom ik', 'accept', 0.9, `(?:kom|komen)\\s+(?:ik|wij|we)(?:\\s+graag|\\s+zeker|\\s+ook|\\s+dan)*(?=\\s*[.!,]|\\s*$|\\s+(?:naar|met|op|ook|samen|de|zeker|graag|dus|uiteraard))`],
   ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
   ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
+  ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|[\\d])|\\s*[.!,]|\\s*$)`],
+  ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand)`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s*[.,!;]|\\s*$))`],
   ['namens komen', 'accept', 0.9, `namens${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
@@ -63,13 +65,13 @@ const nl: Spec[] = [
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
-  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+wachten)`],
+  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+wachten)`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
   ['afmelden', 'decline', 0.93, `af\\s*(?:melden|melding|gemeld)|(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons)${gap(6)}\\s+af`],
   ['afzeggen', 'decline', 0.92, `afzeggen|(?:zeg|zeggen)${gap(3)}\\s+af(?![\\p{L}])`],
   ['slaan over', 'decline', 0.9, `(?:sla|slaan)${gap(4)}\\s+over`],
-  ['lukt niet', 'decline', 0.9, `lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
+  ['lukt niet', 'decline', 0.9, `(?:gaat|zal|gaan)${gap(3)}\\s+niet${gap(1)}\\s+lukken|lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
