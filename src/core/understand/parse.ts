@@ -1,0 +1,236 @@
+/**
+ * MIME → a flat, normalised view of one message: raw header values, the text and HTML bodies,
+ * and the non-body parts (delivery-status, returned messages, calendar parts).
+ *
+ * Built on mailparser's simpleParser. Never throws: a message mailparser cannot read still yields
+ * its headers (read by hand from the top of the raw bytes) and a `problems` list.
+ */
+import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import iconv from 'iconv-lite';
+
+/** Header name (lower case) → every value it had, unfolded, in order. Encoded words left as is. */
+export type HeaderMap = ReadonlyMap<string, readonly string[]>;
+
+export interface MessagePart {
+  /** Lower-case MIME type, e.g. "message/delivery-status". */
+  contentType: string;
+  filename: string | null;
+  content: Buffer;
+}
+
+export interface ParsedAddress {
+  address: string;
+  name: string | null;
+}
+
+export interface ParsedMessage {
+  headers: HeaderMap;
+  /** Top-level Content-Type without parameters, lower case; "text/plain" when missing. */
+  contentType: string;
+  /** Parameters of the top-level Content-Type (lower-case names), e.g. report-type. */
+  contentTypeParams: Record<string, string>;
+  subject: string;
+  messageId: string | null;
+  inReplyTo: string | null;
+  references: string[];
+  date: Date | null;
+  from: ParsedAddress | null;
+  replyTo: ParsedAddress | null;
+  to: ParsedAddress[];
+  cc: ParsedAddress[];
+  /** The text/plain body (mailparser joins inline text parts), '' when none. */
+  text: string;
+  /** The text/html body, '' when none. */
+  html: string;
+  /** Parts that are not the body: attachments, delivery-status, returned messages, calendars. */
+  parts: MessagePart[];
+  problems: string[];
+}
+
+/** Unfolds header lines (RFC 5322 §2.2.3) read from the raw header block. */
+export function readHeaderBlock(raw: string): Map<string, string[]> {
+  const end = raw.search(/\r?\n\r?\n/);
+  const block = end === -1 ? raw : raw.slice(0, end);
+  const headers = new Map<string, string[]>();
+  let current: { key: string; value: string } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const list = headers.get(current.key) ?? [];
+    list.push(current.value.trim());
+    headers.set(current.key, list);
+    current = null;
+  };
+  for (const line of block.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && current) {
+      current.value += ' ' + line.trim();
+      continue;
+    }
+    flush();
+    const m = /^([!-9;-~]+):(.*)$/.exec(line);
+    if (m) current = { key: m[1]!.toLowerCase(), value: m[2]! };
+  }
+  flush();
+  return headers;
+}
+
+export function firstHeader(headers: HeaderMap, name: string): string | null {
+  return headers.get(name.toLowerCase())?.[0] ?? null;
+}
+
+function stripAngles(id: string): string {
+  return id.trim().replace(/^<|>$/g, '').trim();
+}
+
+/** Message-IDs in a References / In-Reply-To value (RFC 5322 §3.6.4), without <>. */
+export function readMessageIds(value: string | null | undefined): string[] {
+  if (!value) return [];
+  const ids = [...value.matchAll(/<([^<>\s]+)>/g)].map((m) => m[1]!);
+  if (ids.length > 0) return ids;
+  const bare = value.trim();
+  return bare && !/\s/.test(bare) ? [bare] : [];
+}
+
+function addressesOf(value: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
+  if (!value) return [];
+  const list = Array.isArray(value) ? value : [value];
+  const out: ParsedAddress[] = [];
+  const walk = (entries: AddressObject['value']) => {
+    for (const entry of entries) {
+      if (entry.group) walk(entry.group);
+      else if (entry.address) out.push({ address: entry.address, name: entry.name?.trim() || null });
+    }
+  };
+  for (const item of list) walk(item.value);
+  return out;
+}
+
+/** A bare "Name <addr>" reader for the fallback path when mailparser gave up. */
+function addressFromHeader(value: string | null): ParsedAddress | null {
+  if (!value) return null;
+  const angled = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>/.exec(value);
+  if (angled) return { address: angled[2]!, name: angled[1]!.trim() || null };
+  const bare = /([^\s<>,;"]+@[^\s<>,;"]+)/.exec(value);
+  return bare ? { address: bare[1]!, name: null } : null;
+}
+
+function contentTypeOf(headers: HeaderMap): { type: string; params: Record<string, string> } {
+  const value = firstHeader(headers, 'content-type');
+  if (!value) return { type: 'text/plain', params: {} };
+  const [type, ...rest] = value.split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const m = /^\s*([^=\s]+)\s*=\s*"?([^"]*)"?\s*$/.exec(p);
+    if (m) params[m[1]!.toLowerCase()] = m[2]!;
+  }
+  return { type: (type ?? 'text/plain').trim().toLowerCase() || 'text/plain', params };
+}
+
+/**
+ * Charsets named anywhere in the message that iconv-lite cannot decode. mailparser then falls back
+ * to UTF-8 silently (mojibake), so the caller is told.
+ */
+function unknownCharsets(raw: string): string[] {
+  const found = new Set<string>();
+  for (const m of raw.matchAll(/charset\s*=\s*"?([A-Za-z0-9_.:+-]+)"?/gi)) {
+    const cs = m[1]!;
+    if (!iconv.encodingExists(cs)) found.add(String(cs).toLowerCase());
+  }
+  // RFC 2047 encoded words in headers: =?charset?Q|B?...?=
+  for (const m of raw.matchAll(/=\?([^?*\s]+)(?:\*[^?]*)?\?[QqBb]\?/g)) {
+    const cs = m[1]!;
+    if (!iconv.encodingExists(cs)) found.add(String(cs).toLowerCase());
+  }
+  return [...found];
+}
+
+export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+  const problems: string[] = [];
+  const latin = raw.toString('latin1');
+  const headers = readHeaderBlock(latin);
+  const { type, params } = contentTypeOf(headers);
+  for (const cs of unknownCharsets(latin.slice(0, 2_000_000))) problems.push(`unknown-charset:${cs}`);
+  if (headers.size === 0) problems.push('no-headers');
+  if (/^multipart\//.test(type) && !params.boundary) problems.push('multipart-without-boundary');
+  else if (params.boundary && !latin.includes(`--${params.boundary}`)) problems.push('multipart-boundary-not-found');
+
+  let mail: ParsedMail | null = null;
+  try {
+    // keepDeliveryStatus: without it mailparser 3.9 merges message/delivery-status into `text`
+    // (lib/mail-parser.js textTypes); with it the report arrives as a part we can read per field.
+    mail = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true });
+  } catch (err) {
+    problems.push(`mime-unreadable:${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  if (!mail) {
+    const bodyStart = latin.search(/\r?\n\r?\n/);
+    const body = bodyStart === -1 ? '' : raw.subarray(Buffer.byteLength(latin.slice(0, bodyStart), 'latin1')).toString('utf8');
+    return {
+      headers,
+      contentType: type,
+      contentTypeParams: params,
+      subject: firstHeader(headers, 'subject') ?? '',
+      messageId: readMessageIds(firstHeader(headers, 'message-id'))[0] ?? null,
+      inReplyTo: readMessageIds(firstHeader(headers, 'in-reply-to'))[0] ?? null,
+      references: readMessageIds(firstHeader(headers, 'references')),
+      date: safeDate(firstHeader(headers, 'date')),
+      from: addressFromHeader(firstHeader(headers, 'from')),
+      replyTo: addressFromHeader(firstHeader(headers, 'reply-to')),
+      to: [],
+      cc: [],
+      text: body.trim(),
+      html: '',
+      parts: [],
+      problems,
+    };
+  }
+
+  const from = addressesOf(mail.from)[0] ?? addressFromHeader(firstHeader(headers, 'from'));
+  if (!firstHeader(headers, 'from')) problems.push('missing-header:from');
+  if (!firstHeader(headers, 'message-id')) problems.push('missing-header:message-id');
+  if (firstHeader(headers, 'date') && !mail.date) problems.push('unreadable-header:date');
+
+  let text = typeof mail.text === 'string' ? mail.text : '';
+  const html = typeof mail.html === 'string' ? mail.html : '';
+  if (!text.trim() && !html.trim() && problems.some((p) => p.startsWith('multipart-'))) {
+    // A multipart whose boundary never occurs: mailparser sees only a preamble and returns no
+    // body. The bytes after the headers are then the best guess at what the sender wrote.
+    const bodyStart = latin.search(/\r?\n\r?\n/);
+    text = bodyStart === -1 ? '' : raw.subarray(bodyStart).toString('utf8').trim();
+  }
+
+  const references = Array.isArray(mail.references)
+    ? mail.references.flatMap((r) => readMessageIds(r))
+    : readMessageIds(mail.references);
+
+  const parts: MessagePart[] = (mail.attachments ?? []).map((a) => ({
+    contentType: (a.contentType ?? 'application/octet-stream').toLowerCase(),
+    filename: a.filename ?? null,
+    content: Buffer.isBuffer(a.content) ? a.content : Buffer.from([]),
+  }));
+
+  return {
+    headers,
+    contentType: type,
+    contentTypeParams: params,
+    subject: mail.subject ?? '',
+    messageId: mail.messageId ? stripAngles(mail.messageId) : null,
+    inReplyTo: readMessageIds(mail.inReplyTo)[0] ?? null,
+    references,
+    date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+    from,
+    replyTo: addressesOf(mail.replyTo)[0] ?? null,
+    to: addressesOf(mail.to),
+    cc: addressesOf(mail.cc),
+    text,
+    html,
+    parts,
+    problems,
+  };
+}
+
+function safeDate(value: string | null): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}

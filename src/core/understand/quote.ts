@@ -1,0 +1,246 @@
+/**
+ * The sender's own new text out of a reply: quoted earlier mail, signatures, device footers and
+ * legal disclaimers removed. Pure functions on strings; HTML is first cut at the client's quote
+ * container (htmlReplyPart) and then read as text.
+ */
+import { convert } from 'html-to-text';
+
+export interface StrippedReply {
+  replyText: string;
+  /** The signature block that was cut off (greeting plus name lines), null when none. */
+  signature: string | null;
+}
+
+// --- Quote headers -------------------------------------------------------------------------
+
+/** "-----Oorspronkelijk bericht-----" (Outlook NL), "-----Original Message-----", forward banners. */
+const SEPARATOR_LINE =
+  /^\s*-{2,}\s*(oorspronkelijk bericht|original message|originalnachricht|message d'origine|forwarded message|doorgestuurd bericht|oorspronkelijk e-?mailbericht)\s*-{2,}\s*$/i;
+/** Apple Mail's forward banner. */
+const APPLE_FORWARD = /^\s*(begin forwarded message|begin doorgestuurd bericht|doorgestuurd bericht)\s*:\s*$/i;
+/** Outlook plain text draws a line of underscores above the "Van:" block. */
+const UNDERSCORE_LINE = /^\s*_{10,}\s*$/;
+/** First line of an Outlook header block: "Van:" / "From:" (Outlook bolds it: "*Van:*"). */
+const HEADER_FROM = /^\s*\*?(van|from|von|de)\s*:\*?\s*\S/i;
+const HEADER_OTHER =
+  /^\s*\*?(verzonden|sent|datum|date|gesendet|aan|to|an|onderwerp|subject|betreff|cc|envoyé|objet)\s*:\*?/i;
+/**
+ * Attribution lines: Gmail/Apple "Op 12 okt. 2018 om 10:15 schreef Jan <jan@x.nl>:",
+ * Outlook for Mac/Thunderbird NL "Op … heeft … het volgende geschreven:", "On … wrote:",
+ * German "Am … schrieb …:", French "Le … a écrit :". Clients wrap long ones over 2–3 lines.
+ */
+const ATTRIBUTION =
+  /^\s*(op|on|am|le|el)\b.{0,300}\b(schreef|wrote|schrieb|a écrit|escribió|het volgende geschreven)(\s*:?|\b.{0,200}:)\s*$/i;
+const ATTRIBUTION_START = /^\s*(op|on|am|le)\s+\S/i;
+/** A bare attribution "Jan Jansen <jan@x.nl> schreef:" / "… wrote:" (some webmails). */
+const BARE_ATTRIBUTION = /^\s*\S.{0,120}(<[^>]+@[^>]+>|@\S+)\s*(schreef|wrote)\s*:\s*$/i;
+
+const QUOTED = /^\s*>/;
+
+function isHeaderBlockAt(lines: string[], i: number): boolean {
+  if (!HEADER_FROM.test(lines[i] ?? '')) return false;
+  let others = 0;
+  for (let j = i + 1; j < Math.min(lines.length, i + 8); j++) {
+    const l = lines[j] ?? '';
+    if (HEADER_OTHER.test(l)) others++;
+  }
+  return others >= 2;
+}
+
+/** Joins up to three lines so a wrapped attribution is recognised; returns how many it spans. */
+function attributionAt(lines: string[], i: number): number {
+  const first = lines[i] ?? '';
+  if (QUOTED.test(first)) return 0;
+  if (BARE_ATTRIBUTION.test(first)) return 1;
+  if (!ATTRIBUTION_START.test(first)) return 0;
+  let joined = '';
+  for (let n = 0; n < 3 && i + n < lines.length; n++) {
+    const l = lines[i + n]!;
+    if (n > 0 && (l.trim() === '' || QUOTED.test(l))) break;
+    joined += (n > 0 ? ' ' : '') + l.trim();
+    if (ATTRIBUTION.test(joined)) return n + 1;
+  }
+  return 0;
+}
+
+type Cut = { index: number; span: number; kind: 'attribution' | 'block' };
+
+function findQuoteStart(lines: string[]): Cut | null {
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (SEPARATOR_LINE.test(l) || APPLE_FORWARD.test(l)) return { index: i, span: 1, kind: 'block' };
+    if (UNDERSCORE_LINE.test(l) && lines.slice(i + 1, i + 4).some((n) => HEADER_FROM.test(n))) {
+      return { index: i, span: 1, kind: 'block' };
+    }
+    if (isHeaderBlockAt(lines, i)) return { index: i, span: 1, kind: 'block' };
+    const span = attributionAt(lines, i);
+    if (span > 0) return { index: i, span, kind: 'attribution' };
+  }
+  return null;
+}
+
+/**
+ * Removes quoted mail. Top-posting: everything from the first quote header on goes. Inline or
+ * bottom-posting ("> vraag" followed by the answer): the lines that are not `>`-quoted stay.
+ */
+export function removeQuotes(text: string): string {
+  const lines = normalise(text).split('\n');
+  const cut = findQuoteStart(lines);
+  let kept: string[];
+  if (!cut) {
+    kept = lines;
+  } else if (cut.kind === 'attribution') {
+    const after = lines.slice(cut.index + cut.span);
+    // Inline answers: non-quoted, non-empty lines after the quoted lines, and no further
+    // quote header in between (that would be an older message quoted without `>`).
+    const ownAfter = after.filter((l) => l.trim() !== '' && !QUOTED.test(l));
+    const hasQuoted = after.some((l) => QUOTED.test(l));
+    const nested = findQuoteStart(after.map((l) => (QUOTED.test(l) ? '' : l)));
+    if (hasQuoted && ownAfter.length > 0 && !nested) kept = [...lines.slice(0, cut.index), ...after];
+    else kept = lines.slice(0, cut.index);
+  } else {
+    kept = lines.slice(0, cut.index);
+  }
+  kept = kept.filter((l) => !QUOTED.test(l));
+  return collapseBlank(kept.join('\n'));
+}
+
+// --- Footers, disclaimers, signatures -------------------------------------------------------
+
+/** "Verzonden vanaf mijn iPhone", "Sent from my Galaxy", "Verstuurd vanaf mijn Samsung-apparaat"… */
+const DEVICE_FOOTER =
+  /^\s*(verzonden|verstuurd|gesendet|sent|envoyé|get|download)\s+(vanaf|van|met|via|from|with|von|mit|de)?\s*(mijn|my|meinem|mon)?\s*.{0,40}?(iphone|ipad|android|samsung|galaxy|smartphone|mobiel|mobile|blackberry|outlook|mail voor windows|mail for windows|telefoon|phone|huawei|xiaomi|tablet|ios)\b.{0,40}$/i;
+
+/** Start of a legal disclaimer; everything from it on is dropped. */
+const DISCLAIMER = [
+  /\b(dit|deze) (e-?mail(bericht)?|bericht)\b.{0,80}\b(uitsluitend|alleen|enkel)\b.{0,40}\bbestemd\b/i,
+  /\bde informatie (verzonden )?(in|met) (dit|deze) (e-?mail(bericht)?|bericht)\b/i,
+  /\baan dit (e-?mail)?bericht kunnen geen rechten/i,
+  /\bthis (e-?mail|message|communication)\b.{0,120}\b(confidential|intended (solely|only|exclusively)|privileged)\b/i,
+  /\b(the )?information (contained )?in this (e-?mail|message)\b.{0,80}\b(confidential|intended)\b/i,
+  /^\s*(disclaimer|vertrouwelijkheid|confidentiality notice)\s*:?\s*$/i,
+  /^\s*disclaimer\s*:/i,
+];
+
+/** Closing lines that start a signature. Short lines only, so "Groet ons team" in prose is safe. */
+const SIGNOFF = [
+  /^\s*(met\s+)?(vriendelijke|hartelijke|beste|collegiale|goede)\s+groet(en|jes)?\b/i,
+  /^\s*vr(iendelijke)?\.?\s*gr(oet(en)?)?\.?\s*[,.!]?\s*$/i,
+  /^\s*m\.?\s*v\.?\s*g\b\.?\s*[,.!]?\s*(\S.*)?$/i,
+  /^\s*(groet(en|jes)?|gr|grt)\b\.?\s*[,.!]?\s*(\S.{0,40})?$/i,
+  /^\s*(kind|best|warm|warmest|many|with kind)\s+regards\b/i,
+  /^\s*(regards|cheers|best wishes|all the best)\b\s*[,.!]?\s*(\S.{0,40})?$/i,
+  // Bare "Best" only with a comma or alone: Dutch "best" means "quite" ("Best mogelijk dat…").
+  /^\s*best\s*(,\s*(\S.{0,40})?)?$/i,
+  /^\s*(mit )?(freundlichen|besten|herzlichen)\s+gr(ü|ue)(ß|ss)en\b/i,
+  /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*[,.!]?\s*$/i,
+];
+/** RFC 3676 §4.3 signature separator: "-- " (some clients lose the trailing space). */
+const SIG_DASHES = /^-- ?$/;
+
+function normalise(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[\u200b\u200c\u200d\ufeff]/g, '');
+}
+
+function collapseBlank(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function removeDisclaimer(lines: string[]): string[] {
+  for (let i = 0; i < lines.length; i++) {
+    // A disclaimer may be preceded by a line of dashes/stars/underscores; drop that too.
+    if (DISCLAIMER.some((re) => re.test(lines[i]!))) {
+      let start = i;
+      while (start > 0 && /^\s*([-_*=~]{3,})?\s*$/.test(lines[start - 1]!)) start--;
+      return lines.slice(0, start);
+    }
+  }
+  return lines;
+}
+
+function isSignoff(line: string): boolean {
+  if (line.trim().length > 60) return false;
+  return SIGNOFF.some((re) => re.test(line));
+}
+
+/** Quotes, device footers, disclaimers and the signature off; the signature is returned apart. */
+export function stripQuotedReply(text: string): StrippedReply {
+  const unquoted = removeQuotes(text);
+  let lines = unquoted.split('\n').filter((l) => !DEVICE_FOOTER.test(l));
+  lines = removeDisclaimer(lines);
+
+  let sigStart = -1;
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (SIG_DASHES.test(l) || isSignoff(l)) {
+      sigStart = i;
+      break;
+    }
+  }
+  if (sigStart === -1) return { replyText: collapseBlank(lines.join('\n')), signature: null };
+
+  const sigLines = lines.slice(sigStart);
+  if (SIG_DASHES.test(sigLines[0]!)) sigLines.shift();
+  const signature = collapseBlank(sigLines.join('\n'));
+  return { replyText: collapseBlank(lines.slice(0, sigStart).join('\n')), signature: signature || null };
+}
+
+// --- HTML -------------------------------------------------------------------------------------
+
+/**
+ * Where each client's quoted part begins in HTML. Outlook (web and desktop, WordSection1):
+ * divRplyFwdMsg / appendonsend / the "border-top:solid #E1E1E1" div around the "Van:" block;
+ * Gmail: div.gmail_quote; Yahoo: yahoo_quoted; Outlook for Mac: OLK_SRC_BODY_SECTION.
+ * Apple Mail and Thunderbird put the quote in <blockquote type="cite">, which htmlToText renders
+ * with "> " so inline answers below it survive the text stripper.
+ */
+const HTML_QUOTE_MARKERS: RegExp[] = [
+  /<div[^>]+id=["']?divRplyFwdMsg/i,
+  /<div[^>]+id=["']?appendonsend/i,
+  /<hr[^>]+id=["']?stopSpelling/i,
+  /<(div|blockquote)[^>]+class=["']?[^"'>]*\bgmail_quote\b/i,
+  /<div[^>]+class=["']?[^"'>]*\byahoo_quoted\b/i,
+  /<(div|span)[^>]+id=["']?OLK_SRC_BODY_SECTION/i,
+  /<div[^>]+style=["'][^"']*border-top:\s*solid\s+#(E1E1E1|B5C4DF)[^"']*["']/i,
+];
+
+/** The HTML before the first client quote container (the whole HTML when none). */
+export function htmlReplyPart(html: string): string {
+  let cut = html.length;
+  for (const re of HTML_QUOTE_MARKERS) {
+    const m = re.exec(html);
+    if (m && m.index < cut) cut = m.index;
+  }
+  return html.slice(0, cut);
+}
+
+/** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */
+export function htmlToText(html: string): string {
+  try {
+    return convert(html, {
+      wordwrap: false,
+      preserveNewlines: false,
+      selectors: [
+        { selector: 'a', options: { ignoreHref: true } },
+        { selector: 'img', format: 'skip' },
+        { selector: 'style', format: 'skip' },
+        { selector: 'script', format: 'skip' },
+        { selector: 'h1', options: { uppercase: false } },
+        { selector: 'h2', options: { uppercase: false } },
+        { selector: 'h3', options: { uppercase: false } },
+        { selector: 'table', format: 'dataTable' },
+        { selector: 'blockquote', options: { trimEmptyLines: true } },
+      ],
+    }).trim();
+  } catch {
+    return html.replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ').trim();
+  }
+}
