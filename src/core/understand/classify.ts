@@ -7,12 +7,20 @@ import { cleanName, detectAttendees } from './names.js';
 import { readIntent } from './intent.js';
 import { detectPartySize } from './party.js';
 import { builtInRules, type IntentRule } from './rules.js';
+import { readMessage, type ReadMessageOptions } from './anatomy.js';
 import type { Classification, Intent, MessageAnatomy } from './types.js';
 
 export interface ClassifyOptions {
-  /** The rules to use; default the built-in ones. Admin rules come on top: [...builtInRules, ...extra]. */
+  /**
+   * Rules added to the built-in ones: the admin's `rules.extra` from the config, passed as they are
+   * (src/cli/classify.ts and src/inbound/process.ts do so).
+   */
   rules?: IntentRule[];
+  /** Use `rules` alone, without the built-in ones (tests of a single rule). */
+  replaceBuiltIn?: boolean;
 }
+
+export interface ClassifyRawOptions extends ClassifyOptions, ReadMessageOptions {}
 
 /**
  * Outlook and other clients answer a meeting request with a subject like "Geaccepteerd: …" and
@@ -27,7 +35,7 @@ const subjectPrefixes: [RegExp, Intent][] = [
 const round = (n: number) => Math.round(n * 100) / 100;
 
 export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOptions = {}): Classification {
-  const rules = options.rules ?? builtInRules;
+  const rules = options.replaceBuiltIn ? (options.rules ?? []) : [...builtInRules, ...(options.rules ?? [])];
   const replyText = anatomy.replyText.trim();
   const base = { replyText, attendees: [] as string[], partySize: null, intent: null };
 
@@ -93,4 +101,11 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
     result.substitute = names.attendees[0] ? { name: names.attendees[0] } : null;
   }
   return result;
+}
+
+/** Raw RFC 5322 bytes → Classification: readMessage (anatomy.ts), then classifyMessage. */
+export async function classifyRaw(raw: Buffer, options: ClassifyRawOptions = {}): Promise<Classification> {
+  const { rules, replaceBuiltIn, ...readOptions } = options;
+  const anatomy = await readMessage(raw, readOptions);
+  return classifyMessage(anatomy, { ...(rules ? { rules } : {}), ...(replaceBuiltIn ? { replaceBuiltIn } : {}) });
 }

@@ -62,6 +62,8 @@ const nl: Spec[] = [
   ['kan komen', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|lukt\\s+het|het\\s+lukt)${gap(4)}\\s+(?:komen|erbij\\s+zijn|er\\s+bij\\s+zijn|aanwezig\\s+zijn|(?:te\\s+)?komen)`],
   ['neem mee', 'accept', 0.9, `(?:neem|nemen)${gap(4)}\\s+mee`],
   ['collega komt', 'accept', 0.88, `(?:collega|collega's|vervanger|vervangster|hij|zij)${gap(5)}\\s+(?:komt|komen|gaat|zal|is\\s+aanwezig|zijn\\s+aanwezig)|(?:komt|komen|gaat)\\s+(?:\\S+\\s+){0,2}?(?:collega|collega's|vervanger)`],
+  ['heeft geaccepteerd', 'accept', 0.85, `heeft\\s+(?:uw|je|de)${gap(3)}\\s+uitnodiging\\s+geaccepteerd|heeft\\s+geaccepteerd`],
+  ['heeft afgewezen', 'decline', 0.85, `heeft\\s+(?:uw|je|de)${gap(3)}\\s+uitnodiging\\s+(?:afgewezen|geweigerd)|heeft\\s+(?:afgewezen|geweigerd)`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
@@ -86,6 +88,8 @@ const nl: Spec[] = [
   // questions
   ['vraag', 'question', 0.8, `(?:graag\\s+(?:hoor|verneem)\\s+ik|ik\\s+vroeg\\s+me\\s+af|is\\s+(?:er|het)${gap(2)}\\s+(?:mogelijk|parkeergelegenheid)|kunt\\s+u\\s+(?:mij\\s+)?(?:laten\\s+weten|vertellen))`],
   // not about attending
+  // The invitation's own sentences, should a quote slip through the anatomy.
+  ['uitnodiging', 'not_rsvp', 1, `(?:of|wanneer)\\s+u${gap(3)}\\s+aanwezig|verzoeken\\s+u|nodigen\\s+u${gap(2)}\\s+uit`],
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
 ];
 
@@ -96,6 +100,9 @@ const en: Spec[] = [
   ["we'll be there", 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will)\\s+be\\s+there|see\\s+you\\s+there`],
   ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
   ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept)|i\\s+accept|gladly\\s+accept`],
+  // Calendar servers' notices when the iCalendar part is missing (Apple Calendar Server wording).
+  ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
+  ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { detectIntent, readIntent, splitClauses } from './intent.js';
+import { builtInRules, type IntentRule } from './rules.js';
+
+const read = (text: string) => detectIntent(text, builtInRules);
+
+describe('detectIntent', () => {
+  it('reads clear single statements with high confidence', () => {
+    for (const [text, intent] of [
+      ['Ik kom.', 'accept'],
+      ['Wij zijn aanwezig.', 'accept'],
+      ['Helaas verhinderd.', 'decline'],
+      ['Onder voorbehoud.', 'tentative'],
+      ['Count me in.', 'accept'],
+      ["I can't make it.", 'decline'],
+    ] as const) {
+      const r = read(text);
+      expect(r.intent, text).toBe(intent);
+      expect(r.confidence, text).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('turns an acceptance around when it is negated', () => {
+    expect(read('Ik kom niet.').intent).toBe('decline');
+    expect(read('Ik kan niet aanwezig zijn.').intent).toBe('decline');
+    expect(read('Wij zijn niet aanwezig.').intent).toBe('decline');
+    expect(read('Ik ben er dit keer niet bij.').intent).toBe('decline');
+  });
+
+  it('does not take "niet alleen" for a negation', () => {
+    expect(read('Ik kom niet alleen, ik neem een collega mee.').intent).toBe('accept');
+  });
+
+  it('lowers confidence for a generic negation no decline rule names', () => {
+    const r = read('Ik zal waarschijnlijk niet deelnemen.');
+    expect(r.intent).not.toBe('accept');
+  });
+
+  it('does not answer with a question', () => {
+    expect(read('Kan ik ook online deelnemen?').intent).toBeNull();
+    expect(read('Kunnen wij met vijf personen komen?').intent).toBeNull();
+    const r = read('Ik kom graag. Is er parkeergelegenheid?');
+    expect(r.intent).toBe('accept');
+    expect(r.confidence).toBeLessThanOrEqual(0.6);
+    expect(r.reasons).toContain('question');
+  });
+
+  it('lets the last statement win, surely only when the change is said as one', () => {
+    const changed = read('Ik had me afgemeld, maar ik kan nu toch komen.');
+    expect(changed.intent).toBe('accept');
+    expect(changed.confidence).toBeLessThanOrEqual(0.8);
+    const unclear = read('Ik kom. Ik kan niet.');
+    expect(unclear.intent).toBe('decline');
+    expect(unclear.confidence).toBeLessThanOrEqual(0.6);
+    expect(unclear.reasons).toContain('last statement wins');
+  });
+
+  it("keeps the sender's own answer when a colleague's differs", () => {
+    const r = read('Ik kom, mijn collega niet.');
+    expect(r.intent).toBe('accept');
+    expect(r.reasons).toContain('mixed');
+  });
+
+  it('takes a substitute as an acceptance from the sender\'s side', () => {
+    const r = readIntent('Ik kan helaas niet, maar mijn collega Piet de Vries komt in mijn plaats.', builtInRules);
+    expect(r.intent).toBe('accept');
+    expect(r.substitute).toBe(true);
+  });
+
+  it('finds nothing in thanks or in "ik kom erop terug"', () => {
+    expect(read('Bedankt voor de uitnodiging!').intent).toBeNull();
+    expect(read('Ik kom hier later op terug.').intent).toBeNull();
+    expect(read('').intent).toBeNull();
+  });
+
+  it('is not led by invitation sentences that slipped into the reply text', () => {
+    const r = read('Wij verzoeken u uiterlijk 16 november aan te geven of u aanwezig kunt zijn.');
+    expect(r.intent).toBeNull();
+  });
+
+  it('names the rules that fired, in order', () => {
+    expect(read('Helaas, ik moet mij afmelden.').reasons).toEqual(['nl.decline:afmelden']);
+  });
+
+  it('uses extra rules, and only the rules it is given', () => {
+    const extra: IntentRule = { id: 'admin.accept:doe mee', language: 'any', pattern: 'doe\\s+mee', effect: 'accept', weight: 0.9 };
+    expect(detectIntent('Ik doe mee.', builtInRules).intent).toBeNull();
+    expect(detectIntent('Ik doe mee.', [...builtInRules, extra])).toMatchObject({ intent: 'accept', reasons: ['admin.accept:doe mee'] });
+    expect(detectIntent('Ik kom.', [extra]).intent).toBeNull();
+  });
+
+  it('skips an invalid rule instead of failing', () => {
+    const bad: IntentRule = { id: 'bad', language: 'nl', pattern: '(', effect: 'accept', weight: 1 };
+    expect(detectIntent('Ik kom.', [bad, ...builtInRules]).intent).toBe('accept');
+  });
+
+  it('reads typographic apostrophes like plain ones', () => {
+    expect(read('I can’t make it.').intent).toBe('decline');
+  });
+});
+
+describe('splitClauses', () => {
+  it('keeps initials and titles inside their sentence', () => {
+    expect(splitClauses('Mevrouw K. Jobse en dhr. P. de Wit komen.').map((c) => c.text)).toEqual([
+      'Mevrouw K. Jobse en dhr. P. de Wit komen.',
+    ]);
+  });
+
+  it('splits on "maar" and marks only the asking part as a question', () => {
+    const clauses = splitClauses('Ik kom graag, maar is er parkeergelegenheid?');
+    expect(clauses.map((c) => [c.text, c.question])).toEqual([
+      ['Ik kom graag', false],
+      ['maar is er parkeergelegenheid?', true],
+    ]);
+  });
+});
