@@ -83,6 +83,11 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
     return { ...base, kind: 'other', confidence: confidenceOther, reasons };
   }
 
+  if (anatomy.automatic.list || anatomy.automatic.noReply) {
+    // A mailing list or a no-reply system is not someone answering; a person should look first.
+    confidence = Math.min(confidence, 0.5);
+    reasons.push(anatomy.automatic.list ? 'automatic:list' : 'automatic:no-reply');
+  }
   const party = detectPartySize(replyText, intent, reading);
   const names = detectAttendees(replyText, anatomy.signature, anatomy.from, intent, party.partySize, reading);
   const result: Classification = {

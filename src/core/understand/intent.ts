@@ -78,7 +78,8 @@ export function normaliseText(text: string): string {
 const questionStart =
   /^\s*(?:kan|kunnen|kunt|mag|mogen|is|zijn|moet|moeten|wil|wilt|heeft|hebt|hebben|komt|weet|weten|zou|zouden|hoe|waar|wanneer|wat|welke|wie|waarom|graag\s+hoor|can|could|is|are|do|does|will|would|may|should|where|when|what|how|who|which)(?![\p{L}])/iu;
 
-const contrast = /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))/iu;
+const contrast =
+  /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))|\s*[,;]\s*(?=(?:daarom|dus|want|omdat|zodat|so|therefore)\s)/iu;
 
 /**
  * A comma before a remark about someone else ("ik kom, mijn collega niet"), or before the sender's

@@ -54,10 +54,23 @@ interface Found {
 }
 
 /** A list of person names starting at `index`; stops at the first thing that is not one. */
-function readNameList(text: string, index: number): Found[] {
+/** The sender naming themselves in a list: "Ahmed El Amrani en ondergetekende", "Jan en ik". */
+const selfInList = /(?:ondergetekende|ikzelf|mijzelf|mezelf|ik|myself|me|I)(?![\p{L}])/uy;
+
+function readNameList(text: string, index: number, self?: { listed: boolean }): Found[] {
   const names: Found[] = [];
   let at = index;
   for (;;) {
+    selfInList.lastIndex = at;
+    const s0 = selfInList.exec(text);
+    if (s0) {
+      if (self) self.listed = true;
+      at = selfInList.lastIndex;
+      separator.lastIndex = at;
+      if (!separator.exec(text)) break;
+      at = separator.lastIndex;
+      continue;
+    }
     personAt.lastIndex = at;
     const m = personAt.exec(text);
     if (!m || !plausible(m[1]!)) break;
@@ -76,7 +89,7 @@ const companionCue =
   /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:namens\s+\S+(?:\s+\S+)?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
+  /(?<![\p{L}])(?:namens(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -89,6 +102,8 @@ const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s
 
 export interface ListedNames {
   names: string[];
+  /** The sender put themselves in the list ("… en ondergetekende", "…, Petra de Boer en ik"). */
+  selfListed?: boolean;
   /** companions: named with the sender ("ik kom met Jan"); roster: named instead ("namens ons komen"). */
   kind: 'companions' | 'roster' | null;
 }
@@ -107,7 +122,8 @@ const dedupe = (names: string[]) => {
 export function findListedNames(replyText: string): ListedNames {
   const text = replyText.replace(/[\u00a0\t ]+/g, ' ');
   const roster: Found[] = [];
-  for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length));
+  const self = { listed: false };
+  for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
   for (const m of text.matchAll(namesThenVerb)) {
     roster.push(...readNameList(text, m.index + m[0].indexOf(m[1]!)));
   }
@@ -121,7 +137,8 @@ export function findListedNames(replyText: string): ListedNames {
   const inOrder = (found: Found[]) => dedupe([...found].sort((a, b) => a.at - b.at).map((f) => f.name));
   const rosterNames = inOrder(roster);
   const companionNames = inOrder(companions).filter((n) => !rosterNames.includes(n));
-  const selfWith = /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself)(?![\p{L}'])/iu.test(text);
+  const selfWith = /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself|ondergetekende)(?![\p{L}'])/iu.test(text);
+  if (rosterNames.length > 0 && self.listed) return { names: dedupe([...rosterNames, ...companionNames]), kind: 'companions', selfListed: true };
   if (rosterNames.length > 0) return { names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' };
   if (companionNames.length > 0) return { names: companionNames, kind: selfWith ? 'companions' : 'roster' };
   return { names: [], kind: null };
@@ -204,7 +221,7 @@ export function detectAttendees(
     attendees = listed.names;
     reasons.push('names:listed');
   } else {
-    const self = senderComes(reading) && sender ? [sender] : [];
+    const self = (senderComes(reading) || listed.selfListed) && sender ? [sender] : [];
     if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null) ? 'names:sender-signature' : 'names:sender-display');
     if (listed.kind === 'companions') reasons.push('names:companions');
     attendees = dedupe([...self, ...listed.names]);

@@ -66,7 +66,10 @@ export function detectPartySize(
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:collective'] };
   m = personsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:persons'] };
-  const selfSingular = singularRe.test(said);
+  // Who speaks is read from the clauses that say something about attending ("ik meld mij aan"),
+  // not from the rest ("in de bijlage onze reactie").
+  const speaking = reading.clauses.filter((c) => !c.question && c.intent !== null).map((c) => c.text).join('\n') || said;
+  const selfSingular = singularRe.test(speaking);
   m = companionsRe.exec(said);
   if (m) {
     const n = toNumber(m[1]!)!;
@@ -86,7 +89,7 @@ export function detectPartySize(
   }
   if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
   if (oneCompanionRe.test(said) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
-  if (pluralRe.test(said)) return { partySize: null, reasons: ['party:plural-unknown'] };
+  if (pluralRe.test(speaking)) return { partySize: null, reasons: ['party:plural-unknown'] };
   // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.
   return { partySize: 1, reasons: [selfSingular ? 'party:sender' : 'party:implied-sender'] };
 }
