@@ -157,7 +157,13 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   try {
     // keepDeliveryStatus: without it mailparser 3.9 merges message/delivery-status into `text`
     // (lib/mail-parser.js textTypes); with it the report arrives as a part we can read per field.
-    mail = await simpleParser(raw, { keepDeliveryStatus: true, skipImageLinks: true, skipTextToHtml: true });
+    mail = await simpleParser(raw, {
+      keepDeliveryStatus: true,
+      skipImageLinks: true,
+      skipTextToHtml: true,
+      // HTML-only mail is converted by quote.ts, which cuts the quote container first.
+      skipHtmlToText: true,
+    });
   } catch (err) {
     problems.push(`mime-unreadable:${err instanceof Error ? err.message : String(err)}`);
   }

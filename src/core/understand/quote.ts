@@ -224,6 +224,9 @@ export function htmlReplyPart(html: string): string {
 
 /** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */
 export function htmlToText(html: string): string {
+  // Outlook (Word HTML, p.MsoNormal) and editors like it write one <p> per line and mark blank
+  // lines with <p>&nbsp;</p>; there a paragraph is one line, not a line plus a blank one.
+  const paragraphIsLine = /class=["']?MsoNormal|<p[^>]*>\s*(&nbsp;|\u00a0|<o:p>\s*&nbsp;\s*<\/o:p>)\s*<\/p>/i.test(html);
   try {
     return convert(html, {
       wordwrap: false,
@@ -238,8 +241,15 @@ export function htmlToText(html: string): string {
         { selector: 'h3', options: { uppercase: false } },
         { selector: 'table', format: 'dataTable' },
         { selector: 'blockquote', options: { trimEmptyLines: true } },
+        ...(paragraphIsLine ? [{ selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] : []),
       ],
-    }).trim();
+    })
+      .replace(/[\u00a0\u2007\u202f]/g, ' ')
+      .split('\n')
+      .map((l) => l.replace(/\s+$/, ''))
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
   } catch {
     return html.replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ').trim();
   }
