@@ -93,7 +93,7 @@ const thirdPartyStart =
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand)/iu;
+  /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
 /** "Jan Jansen komt", case-sensitive: a name at the start of the clause. */
 const namedThirdParty =
   /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;

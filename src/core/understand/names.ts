@@ -86,7 +86,7 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
 
 /** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
 const companionCue =
-  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
+  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
   /(?<![\p{L}])(?:namens(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
@@ -169,7 +169,8 @@ export function nameFromSignature(signature: string | null, fromName: string | n
 function nameFromDisplay(from: MailAddress | null): string | null {
   const name = cleanName(from?.name?.replace(/^["']|["']$/g, '') ?? null);
   if (!name || name.includes('@')) return null;
-  if (/(?<![\p{L}])(?:info|secretariaat|administratie|afdeling|stichting|bv|b\.v\.|zorg|groep|team|noreply|no-reply|office|support)(?![\p{L}])/iu.test(name)) return null;
+  // Word parts too: "Bestuurssecretariaat", "Jeugdzorg".
+  if (/secretariaat|administratie|afdeling|stichting|zorg|groep|noreply|no-reply|(?<![\p{L}])(?:info|bv|b\.v\.|team|office|support|gemeente)(?![\p{L}])/iu.test(name)) return null;
   return name;
 }
 

@@ -24,7 +24,7 @@ const b = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}
 /** "met z'n drieën", "met ons vieren", "met zijn tweeën". */
 const collectiveRe = b(`met\\s+(?:z'n|zijn|ons|onze|ze|hun)\\s+(${Object.keys(collective).join('|')})`);
 /** "met 3 personen", "voor twee personen", "3 deelnemers", "with 3 people". */
-const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|mensen|man|deelnemers|deelnemer|plaatsen|people|persons|person|attendees|participants|seats)`);
+const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|mensen|man|deelnemers|deelnemer|plaatsen|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
 /** "met 2 collega's", "ik neem een collega mee", "with two colleagues". */
 const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,

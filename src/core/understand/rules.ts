@@ -46,10 +46,10 @@ const nl: Spec[] = [
   ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
   ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
   ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|[\\d])|\\s*[.!,]|\\s*$)`],
-  ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand)`],
+  ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigde|afgevaardigden|vertegenwoordiger|vertegenwoordigers|medewerker|medewerkers)`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s+met|\\s*[.,!;:]|\\s*$))`],
-  ['namens komen', 'accept', 0.9, `namens${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
+  ['namens komen', 'accept', 0.9, `namens${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|namens${gap(4)}\\s+(?:neemt|nemen)${gap(4)}\\s+deel|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
   ['aanwezig', 'accept', 0.55, `aanwezig`],
   ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gap(6)}\\s+aan`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
@@ -69,7 +69,7 @@ const nl: Spec[] = [
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
-  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+wachten)`],
+  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!\\s+wachten)`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
   ['afmelden', 'decline', 0.93, `af\\s*(?:melden|melding|gemeld)|(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons)${gap(6)}\\s+af`],
@@ -78,6 +78,8 @@ const nl: Spec[] = [
   ['lukt niet', 'decline', 0.9, `(?:gaat|zal|gaan)${gap(3)}\\s+niet${gap(1)}\\s+lukken|lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
+  ['voorbij laten gaan', 'decline', 0.88, `(?:aan\\s+(?:ons|mij|me)\\s+)?voorbij${gap(1)}\\s+(?:laten\\s+)?gaan`],
+  ['aanmelding intrekken', 'decline', 0.92, `(?:aanmelding|deelname|inschrijving|komst)${gap(2)}\\s+(?:intrekken|annuleren|terugtrekken|terugdraaien)|(?:trek|trekken)${gap(4)}\\s+(?:aanmelding|deelname|inschrijving)${gap(1)}\\s+in|annuleer`],
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
   // tentative
   ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs`],
@@ -105,10 +107,11 @@ const en: Spec[] = [
   // Calendar servers' notices when the iCalendar part is missing (Apple Calendar Server wording).
   ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
+  ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
-  ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+be\\s+able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
+  ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
