@@ -23,16 +23,16 @@ const AUTO_SUBJECT: Array<[RegExp, string]> = [
  * return, so a human "ik ben afwezig op 26 november" (a decline) does not count.
  */
 const OOO_BODY: Array<[RegExp, string]> = [
-  [/\b(ik ben|ben ik)\b[^.\n]{0,80}\b(afwezig|niet aanwezig|niet op kantoor|niet bereikbaar|met vakantie|op vakantie|met verlof|vrij)\b[^.\n]{0,40}\b(tot en met|t\/m|tot|vanaf)\b/i, 'nl-out-of-office-until'],
-  [/\b(tot en met|t\/m)\b[^.\n]{0,40}\b(afwezig|met vakantie|met verlof|niet aanwezig|niet bereikbaar)\b/i, 'nl-out-of-office-until'],
+  [/\b(ik ben|ben ik)\b(?:[^.\n]|\.(?=\d)){0,80}\b(afwezig|niet aanwezig|niet op kantoor|niet bereikbaar|met vakantie|op vakantie|met verlof|vrij)\b(?:[^.\n]|\.(?=\d)){0,40}\b(tot en met|t\/m|tot|vanaf)\b/i, 'nl-out-of-office-until'],
+  [/\b(tot en met|t\/m)\b(?:[^.\n]|\.(?=\d)){0,40}\b(afwezig|met vakantie|met verlof|niet aanwezig|niet bereikbaar)\b/i, 'nl-out-of-office-until'],
   [/\btijdens (mijn|onze) afwezigheid\b/i, 'nl-during-absence'],
-  [/\b(ik ben|ben ik)\b[^.\n]{0,40}\bweer\b[^.\n]{0,40}\b(aanwezig|bereikbaar|op kantoor|terug)\b/i, 'nl-back-on'],
-  [/\buw (e-?mail|bericht|mail)\b[^.\n]{0,60}\b(wordt niet doorgestuurd|na mijn terugkomst|zo spoedig mogelijk na)\b/i, 'nl-handled-on-return'],
-  [/\b(i am|i'm|i will be|i'll be)\b[^.\n]{0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b[^.\n]{0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
-  [/\b(i am|i'm)\b[^.\n]{0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
+  [/\b(ik ben|ben ik)\b(?:[^.\n]|\.(?=\d)){0,40}\bweer\b(?:[^.\n]|\.(?=\d)){0,40}\b(aanwezig|bereikbaar|op kantoor|terug)\b/i, 'nl-back-on'],
+  [/\buw (e-?mail|bericht|mail)\b(?:[^.\n]|\.(?=\d)){0,60}\b(wordt niet doorgestuurd|na mijn terugkomst|zo spoedig mogelijk na)\b/i, 'nl-handled-on-return'],
+  [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
+  [/\b(i am|i'm)\b(?:[^.\n]|\.(?=\d)){0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
   [/\b(with|have) limited access to (my )?e-?mail\b/i, 'en-limited-access'],
   [/\b(i will|i'll) (return|be back) (to the office )?on\b/i, 'en-back-on'],
-  [/\bich bin\b[^.\n]{0,60}\b(nicht im b(ü|ue)ro|abwesend|im urlaub)\b/i, 'de-out-of-office'],
+  [/\bich bin\b[^\n]{0,60}\b(nicht im b(ü|ue)ro|abwesend|im urlaub)\b/i, 'de-out-of-office'],
 ];
 
 /** A human reply talking about the meeting is not an out-of-office, whatever else it says. */

@@ -146,12 +146,10 @@ function normalise(text: string): string {
 }
 
 function collapseBlank(text: string): string {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/\s+$/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const lines = text.split('\n').map((l) => l.replace(/\s+$/, ''));
+  // Rules left above a removed quote or disclaimer ("-----", "_____", "=====").
+  while (lines.length > 0 && /^\s*([-_=*~]{3,})?\s*$/.test(lines[lines.length - 1]!)) lines.pop();
+  return lines.join('\n').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 function removeDisclaimer(lines: string[]): string[] {
@@ -219,7 +217,10 @@ export function htmlReplyPart(html: string): string {
     const m = re.exec(html);
     if (m && m.index < cut) cut = m.index;
   }
-  return html.slice(0, cut);
+  let head = html.slice(0, cut);
+  // Outlook on the web draws <hr tabindex="-1"> right before divRplyFwdMsg: part of the quote.
+  if (cut < html.length) head = head.replace(/<hr\b[^>]*>\s*$/i, '');
+  return head;
 }
 
 /** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */

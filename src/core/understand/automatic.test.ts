@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { detectAutomatic, isNoReplyAddress } from './automatic.js';
+
+const h = (entries: Record<string, string>) =>
+  new Map(Object.entries(entries).map(([k, v]) => [k.toLowerCase(), [v]] as const));
+
+describe('detectAutomatic: headers', () => {
+  const cases: Array<[string, Record<string, string>, 'autoReply' | 'list' | 'noReply' | null]> = [
+    ['Auto-Submitted: auto-replied (RFC 3834)', { 'Auto-Submitted': 'auto-replied' }, 'autoReply'],
+    ['Auto-Submitted: auto-generated', { 'Auto-Submitted': 'auto-generated' }, 'autoReply'],
+    ['Auto-Submitted with a comment', { 'Auto-Submitted': 'auto-replied; owner-email="x@y"' }, 'autoReply'],
+    ['Auto-Submitted: no is a human', { 'Auto-Submitted': 'no' }, null],
+    ['X-Autoreply', { 'X-Autoreply': 'yes' }, 'autoReply'],
+    ['X-Autorespond', { 'X-Autorespond': 'Out of office' }, 'autoReply'],
+    ['X-Auto-Reply', { 'X-Auto-Reply': 'true' }, 'autoReply'],
+    ['Precedence: auto_reply', { Precedence: 'auto_reply' }, 'autoReply'],
+    ['Precedence: bulk', { Precedence: 'bulk' }, 'list'],
+    ['Precedence: junk', { Precedence: 'junk' }, 'list'],
+    ['Precedence: list', { Precedence: 'list' }, 'list'],
+    ['List-Id (RFC 2919)', { 'List-Id': '<x.lists.example>' }, 'list'],
+    ['List-Unsubscribe (RFC 2369)', { 'List-Unsubscribe': '<mailto:u@x>' }, 'list'],
+    ['List-Post', { 'List-Post': '<mailto:l@x>' }, 'list'],
+    ['X-Auto-Response-Suppress alone is NOT automatic (Exchange sets it on normal mail)', { 'X-Auto-Response-Suppress': 'All' }, null],
+    ['null Return-Path', { 'Return-Path': '<>' }, 'noReply'],
+  ];
+  it.each(cases)('%s', (_label, headers, flag) => {
+    const info = detectAutomatic(h(headers), 'Re: Uitnodiging', 'Ik kom.', 'jan@x.test');
+    const set = (['autoReply', 'list', 'noReply'] as const).filter((k) => info[k]);
+    expect(set).toEqual(flag ? [flag] : []);
+    if (flag) expect(info.reasons.length).toBeGreaterThan(0);
+  });
+});
+
+describe('detectAutomatic: subjects', () => {
+  const auto = [
+    'Automatisch antwoord: Uitnodiging',
+    'Afwezig: Uitnodiging',
+    'Out of Office: Invitation',
+    'Autoreply: Uitnodiging',
+    'Auto-Reply: x',
+    'Automatic reply: Invitation',
+    'Niet aanwezig',
+    'Abwesenheitsnotiz: Einladung',
+    'Re: Uitnodiging [Out of Office]',
+  ];
+  it.each(auto)('%s', (subject) => {
+    expect(detectAutomatic(new Map(), subject, '', 'a@b.test').autoReply).toBe(true);
+  });
+  const human = ['Re: Uitnodiging', 'Aanmelding consultatie', 'RE: Afwezigheid collega, wie komt er?'];
+  it.each(human)('not: %s', (subject) => {
+    expect(detectAutomatic(new Map(), subject, 'Ik kom.', 'a@b.test').autoReply).toBe(false);
+  });
+});
+
+describe('detectAutomatic: out-of-office from the body alone', () => {
+  const ooo: Array<[string, string]> = [
+    ['Ik ben afwezig tot en met 29 oktober.', 'nl-out-of-office-until'],
+    ['Ik ben van 12 tot en met 29 oktober met vakantie.', 'nl-out-of-office-until'],
+    ['Tot en met vrijdag ben ik met verlof.', 'nl-out-of-office-until'],
+    ['Tijdens mijn afwezigheid kunt u bellen met Karin.', 'nl-during-absence'],
+    ['Ik ben maandag weer aanwezig.', 'nl-back-on'],
+    ['I am out of the office until Monday 22 October.', 'en-out-of-office-until'],
+    ['I am currently out of the office.', 'en-out-of-office'],
+    ['Thank you, I have limited access to email.', 'en-limited-access'],
+    ['Ich bin bis 22.10. nicht im Büro.', 'de-out-of-office'],
+  ];
+  it.each(ooo)('%s', (body, label) => {
+    const info = detectAutomatic(new Map(), 'Re: x', body, 'a@b.test');
+    expect(info.autoReply).toBe(true);
+    expect(info.reasons).toContain(`body:${label}`);
+  });
+  const human = [
+    'Ik ben helaas afwezig op 26 november, dus ik kom niet.',
+    'Ik ben tot en met 30 november met vakantie, dus ik kan niet naar de bijeenkomst komen.',
+    'Ik ben afwezig tot en met 29 oktober.\n\nOp 15 okt. schreef Inkoop:\n> Komt u?',
+    'Ik kom graag.',
+  ];
+  it.each(human)('not: %s', (body) => {
+    expect(detectAutomatic(new Map(), 'Re: x', body, 'a@b.test').autoReply).toBe(false);
+  });
+});
+
+describe('no-reply senders', () => {
+  it.each(['noreply@x.nl', 'no-reply@x.nl', 'no_reply@x.nl', 'donotreply@x.nl', 'do-not-reply@x.nl', 'MAILER-DAEMON@x.nl', 'postmaster@x.nl', 'noreply+abc@x.nl'])(
+    '%s',
+    (addr) => {
+      expect(isNoReplyAddress(addr)).toBe(true);
+      expect(detectAutomatic(new Map(), 'x', '', addr).noReply).toBe(true);
+    },
+  );
+  it.each(['jan@x.nl', 'replyall@x.nl', 'noreen@x.nl', 'postmasters-team@x.nl'])('not %s', (addr) => {
+    expect(isNoReplyAddress(addr)).toBe(false);
+  });
+  it('reads the sender from the From header when not given', () => {
+    expect(detectAutomatic(h({ From: 'Systeem <noreply@x.nl>' }), 'x', '').noReply).toBe(true);
+  });
+});
