@@ -194,7 +194,11 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
   const from = addressesOf(mail.from)[0] ?? addressFromHeader(firstHeader(headers, 'from'));
   if (!firstHeader(headers, 'from')) problems.push('missing-header:from');
   if (!firstHeader(headers, 'message-id')) problems.push('missing-header:message-id');
-  if (firstHeader(headers, 'date') && !mail.date) problems.push('unreadable-header:date');
+  // mailparser puts the current time in `date` when the Date header is unreadable; a pure
+  // reader must not, so the header is read here (RFC 5322 §3.3; V8 accepts its forms).
+  const dateHeader = firstHeader(headers, 'date');
+  const date = safeDate(dateHeader ? decodeComments(dateHeader) : null);
+  if (dateHeader && !date) problems.push('unreadable-header:date');
 
   let text = typeof mail.text === 'string' ? mail.text : '';
   const html = typeof mail.html === 'string' ? mail.html : '';
@@ -223,7 +227,7 @@ export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
     messageId: mail.messageId ? stripAngles(mail.messageId) : null,
     inReplyTo: readMessageIds(mail.inReplyTo)[0] ?? null,
     references,
-    date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date : null,
+    date,
     from,
     replyTo: addressesOf(mail.replyTo)[0] ?? null,
     to: addressesOf(mail.to),
@@ -239,4 +243,9 @@ function safeDate(value: string | null): Date | null {
   if (!value) return null;
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Drops RFC 5322 comments such as "(CEST)" that some Date parsers choke on. */
+function decodeComments(value: string): string {
+  return value.replace(/\([^()]*\)/g, ' ').replace(/\s+/g, ' ').trim();
 }
