@@ -94,6 +94,14 @@ describe('detectIntent', () => {
     expect(detectIntent('Ik kom.', [bad, ...builtInRules]).intent).toBe('accept');
   });
 
+  it('reads only the start of a very long text, and leaves the answer to a person', () => {
+    const r = read(`Ik kom graag. ${'Over de inkoopstrategie heb ik nog veel opmerkingen. '.repeat(200)}`);
+    expect(r.intent).toBe('accept');
+    expect(r.confidence).toBeLessThanOrEqual(0.6);
+    expect(r.reasons).toContain('long text: start read');
+    expect(read(`${'Over de inkoopstrategie heb ik nog veel opmerkingen. '.repeat(200)} Ik kom graag.`).intent).toBeNull();
+  });
+
   it('reads typographic apostrophes like plain ones', () => {
     expect(read('I can’t make it.').intent).toBe('decline');
   });

@@ -207,9 +207,16 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
 
 const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
 
+/**
+ * Only the start of a long text is read: an answer about attending comes first, and the rules'
+ * cost grows faster than the text (100 kB took seconds). A longer text also goes to a person.
+ */
+export const MAX_ANALYSED_CHARS = 4000;
+
 /** Reads the intent with everything the party and name readers need as well. */
 export function readIntent(replyText: string, rules: IntentRule[]): IntentReading {
-  const clauses = splitClauses(replyText).map((c) => readClause(c, rules));
+  const long = replyText.length > MAX_ANALYSED_CHARS;
+  const clauses = splitClauses(replyText.slice(0, MAX_ANALYSED_CHARS)).map((c) => readClause(c, rules));
   const reasons: string[] = [];
   for (const c of clauses) {
     for (const m of c.matches) if (m.rule.effect !== 'negation') reasons.push(m.rule.id);
@@ -262,6 +269,10 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
   }
   if (intent !== null && question) confidence = Math.min(confidence, 0.6);
   if (intent !== null && notRsvp) confidence = Math.min(confidence, 0.6);
+  if (long) {
+    reasons.push('long text: start read');
+    if (intent !== null) confidence = Math.min(confidence, 0.6);
+  }
   return {
     intent,
     confidence: Math.round(Math.min(confidence, 0.99) * 100) / 100,

@@ -8,7 +8,7 @@
  * right after a cue, so place names and organisations in the text are not taken for people.
  */
 import { cleanName as cleanInviteeName } from '../invitee-csv.js';
-import { readIntent, type IntentReading } from './intent.js';
+import { MAX_ANALYSED_CHARS, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
 import type { Intent, MailAddress } from './types.js';
 
@@ -120,7 +120,7 @@ const dedupe = (names: string[]) => {
 
 /** Names listed in the sender's text, and whether they come with the sender or instead. */
 export function findListedNames(replyText: string): ListedNames {
-  const text = replyText.replace(/[\u00a0\t ]+/g, ' ');
+  const text = replyText.slice(0, MAX_ANALYSED_CHARS).replace(/[\u00a0\t ]+/g, ' ');
   const roster: Found[] = [];
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
@@ -152,6 +152,7 @@ export function nameFromSignature(signature: string | null, fromName: string | n
   if (!signature) return null;
   const lines = signature.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   for (const raw of lines.slice(0, 4)) {
+    if (raw.length > 80) return null;
     if (closing.test(raw)) continue;
     const line = raw.replace(/[,.]$/, '').replace(new RegExp(`^${title}`, 'u'), '').trim();
     if (!new RegExp(`^(?:${personSource})$`, 'u').test(line) || !plausible(line)) return null;
@@ -176,7 +177,7 @@ function nameFromDisplay(from: MailAddress | null): string | null {
 
 /** The closing at the end of the reply text, when anatomy left the signature in. */
 function nameAfterClosing(replyText: string, fromName: string | null): string | null {
-  const lines = replyText.split(/\r?\n/);
+  const lines = replyText.slice(-2000).split(/\r?\n/);
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 6); i--) {
     if (closing.test(lines[i]!.trim())) return nameFromSignature(lines.slice(i).join('\n'), fromName);
   }

@@ -4,7 +4,7 @@
  * = 0, and null when it cannot be told ("wij komen" without a number).
  */
 import { findListedNames } from './names.js';
-import { normaliseText, readIntent, type IntentReading } from './intent.js';
+import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
 import type { Intent } from './types.js';
 
@@ -57,7 +57,7 @@ export function detectPartySize(
 ): { partySize: number | null; reasons: string[] } {
   if (intent === null) return { partySize: null, reasons: [] };
   if (intent === 'decline') return { partySize: 0, reasons: ['party:decline'] };
-  const text = normaliseText(replyText);
+  const text = normaliseText(replyText.slice(0, MAX_ANALYSED_CHARS));
   // Only what the sender says as a statement counts: "kunnen we met 5 komen?" asks, it does not say.
   const statements = reading.clauses.filter((c) => !c.question).map((c) => c.text).join('\n');
   const said = statements.length > 0 ? statements : text;
