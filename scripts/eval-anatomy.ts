@@ -12,7 +12,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readMessage } from '../src/core/understand/anatomy.js';
-import { removeQuotes } from '../src/core/understand/quote.js';
+import { removeQuotes, stripQuotedReply } from '../src/core/understand/quote.js';
 import type { MessageAnatomy } from '../src/core/understand/types.js';
 
 interface Label {
@@ -94,6 +94,10 @@ async function main() {
       score(`quotes soft: ${m.source}`, soft, what);
       score('quotes exact: all', exact, what);
       score('quotes soft: all', soft, what);
+      // The whole stripper (signatures and footers cut too): shorter than most expected texts,
+      // which keep signatures, so only "contained in expected and non-empty" is scored.
+      const reply = clean(stripQuotedReply(text).replyText);
+      score('reply within expected: all', reply.length > 0 ? expected.includes(reply) : expected.length === 0, `${m.input} (reply ${reply.length} chars)`);
     }
   }
 

@@ -21,19 +21,24 @@ const APPLE_FORWARD = /^\s*(begin forwarded message|begin doorgestuurd bericht|d
 /** Outlook plain text draws a line of underscores above the "Van:" block. */
 const UNDERSCORE_LINE = /^\s*_{10,}\s*$/;
 /** First line of an Outlook header block: "Van:" / "From:" (Outlook bolds it: "*Van:*"). */
-const HEADER_FROM = /^\s*\*?(van|from|von|de)\s*:\*?\s*\S/i;
+const HEADER_FROM = /^\s*\*?(van|from|von|de|da|fra|från|od|от|від)\s*:\*?\s*\S/i;
+/** The other lines of that block, in the languages Outlook writes them (NL, EN, DE, FR, IT, DA/NO, SV, PL, ES/PT, RU). */
 const HEADER_OTHER =
-  /^\s*\*?(verzonden|sent|datum|date|gesendet|aan|to|an|onderwerp|subject|betreff|cc|envoyé|objet)\s*:\*?/i;
+  /^\s*\*?(verzonden|sent|datum|date|data|gesendet|aan|to|an|onderwerp|subject|betreff|cc|envoyé( le)?|objet|à|a|oggetto|inviato|risposta|sendt|til|emne|skickat|till|ämne|wysłane|do|temat|enviado|para|asunto|assunto|отправлено|кому|тема|надіслано|тема)\s*:\*?/i;
 /**
  * Attribution lines: Gmail/Apple "Op 12 okt. 2018 om 10:15 schreef Jan <jan@x.nl>:",
  * Outlook for Mac/Thunderbird NL "Op … heeft … het volgende geschreven:", "On … wrote:",
  * German "Am … schrieb …:", French "Le … a écrit :". Clients wrap long ones over 2–3 lines.
  */
 const ATTRIBUTION =
-  /^\s*(op|on|am|le|el)\b.{0,300}\b(schreef|wrote|schrieb|a écrit|escribió|het volgende geschreven)(\s*:?|\b.{0,200}:)\s*$/i;
-const ATTRIBUTION_START = /^\s*(op|on|am|le)\s+\S/i;
-/** A bare attribution "Jan Jansen <jan@x.nl> schreef:" / "… wrote:" (some webmails). */
-const BARE_ATTRIBUTION = /^\s*\S.{0,120}(<[^>]+@[^>]+>|@\S+)\s*(schreef|wrote)\s*:\s*$/i;
+  /^\s*(op|on|am|le|el|em|il|den|dne)\b.{0,400}\b(schreef|wrote|schrieb|a écrit|escribió|escreveu|scrisse|skrev|napisał|het volgende geschreven)(\s*:?|\b.{0,200}:)\s*$/i;
+const ATTRIBUTION_START = /^\s*(op|on|am|le|el|em|il|den|dne)\s+\S/i;
+/**
+ * A bare attribution: "Jan Jansen <jan@x.nl> schreef:" / "… wrote:" (some webmails), or Gmail's
+ * older date-first form "2018-10-15 10:02 GMT+02:00 Inkoop <a@b.nl>:".
+ */
+const BARE_ATTRIBUTION =
+  /^\s*(\S.{0,160}\b(schreef|wrote|schrieb|a écrit|escribió|skrev|napisał)\s*:|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,120}(<[^<>\s]+@[^<>\s]+>|@\S+)\s*:)\s*$/i;
 
 const QUOTED = /^\s*>/;
 
@@ -53,11 +58,14 @@ function attributionAt(lines: string[], i: number): number {
   if (QUOTED.test(first)) return 0;
   if (BARE_ATTRIBUTION.test(first)) return 1;
   if (!ATTRIBUTION_START.test(first)) return 0;
+  // Clients wrap a long attribution, and some (Gmail with a long name) spread the address over
+  // several lines with blank lines between: join up to six lines.
   let joined = '';
-  for (let n = 0; n < 3 && i + n < lines.length; n++) {
+  for (let n = 0; n < 6 && i + n < lines.length; n++) {
     const l = lines[i + n]!;
-    if (n > 0 && (l.trim() === '' || QUOTED.test(l))) break;
+    if (n > 0 && QUOTED.test(l)) break;
     joined += (n > 0 ? ' ' : '') + l.trim();
+    if (joined.length > 500) break;
     if (ATTRIBUTION.test(joined)) return n + 1;
   }
   return 0;
