@@ -69,4 +69,18 @@ describe('readMessage options and headers', () => {
     const htmlOnly = mail('From: a@b.test\nMessage-ID: <x@y>\nContent-Type: text/html', '<p>HTML deel.</p>');
     expect((await readMessage(htmlOnly)).replyText).toBe('HTML deel.');
   });
+
+  it('reads mail with classic Mac line ends (bare CR)', async () => {
+    const a = await readMessage(Buffer.from('From: a@b.test\rSubject: Aanmelding\rMessage-ID: <x@y>\r\rIk kom.\r'));
+    expect(a.subject).toBe('Aanmelding');
+    expect(a.replyText).toBe('Ik kom.');
+    expect(a.problems).toContain('bare-cr-line-ends');
+  });
+
+  it('reads a bare iCalendar REPLY handed in as a message', async () => {
+    const a = await readMessage(
+      Buffer.from('BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:u1\r\nSEQUENCE:1\r\nATTENDEE;PARTSTAT=DECLINED:mailto:a@b.test\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n'),
+    );
+    expect(a.calendar).toMatchObject({ uid: 'u1', partstat: 'DECLINED', attendeeEmail: 'a@b.test', sequence: 1 });
+  });
 });

@@ -49,7 +49,7 @@ function cut(text: string, max: number, problems: string[], what: string): strin
   return text.slice(0, max);
 }
 
-function calendarOf(parsed: ParsedMessage, problems: string[]): MessageAnatomy['calendar'] {
+function calendarOf(parsed: ParsedMessage, raw: Buffer, problems: string[]): MessageAnatomy['calendar'] {
   const subjectPartstat = partstatFromSubject(parsed.subject);
   for (const part of parsed.parts) {
     const isCalendar =
@@ -65,6 +65,17 @@ function calendarOf(parsed: ParsedMessage, problems: string[]): MessageAnatomy['
     }
     if (!info.attendeeEmail && parsed.from) info.attendeeEmail = parsed.from.address.toLowerCase();
     return info;
+  }
+  // An iCalendar object as the body text (a gateway that flattened the part, or a bare .ics).
+  const bare = raw.subarray(0, 64).toString('latin1').trimStart().toUpperCase().startsWith('BEGIN:VCALENDAR');
+  const inline = /BEGIN:VCALENDAR[\s\S]*?END:VCALENDAR/i.exec(bare ? raw.toString('utf8') : parsed.text);
+  if (inline) {
+    const info = readCalendarReply(inline[0]);
+    if (info && (info.partstat || subjectPartstat)) {
+      info.partstat ??= subjectPartstat;
+      problems.push('calendar-in-body-text');
+      return info;
+    }
   }
   // Some gateways drop the iCalendar part of an Outlook answer; its subject still says it.
   if (subjectPartstat) {
@@ -111,7 +122,7 @@ export async function readMessage(raw: Buffer, options?: ReadMessageOptions): Pr
       parts: parsed.parts,
     });
     const automatic = detectAutomatic(parsed.headers, parsed.subject, bodyText, parsed.from?.address ?? null);
-    const calendar = bounce ? null : calendarOf(parsed, problems);
+    const calendar = bounce ? null : calendarOf(parsed, raw, problems);
     const forwarded =
       !bounce &&
       (FORWARD_SUBJECT.test(parsed.subject) ||

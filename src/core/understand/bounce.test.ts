@@ -103,4 +103,31 @@ describe('detectBounce', () => {
       }),
     ).toBeNull();
   });
+
+  it('reads an Exim "address(es) failed" list', () => {
+    const info = detectBounce({
+      ...base,
+      contentType: 'text/plain',
+      contentTypeParams: {},
+      subject: 'Mail delivery failed: returning message to sender',
+      text: 'A message that you sent could not be delivered to one or more of\nits recipients. The following address(es)\nfailed:\n\n  weg@oud.test\n    SMTP error from remote mail server after RCPT TO: 550 5.1.1 unknown\n',
+    });
+    expect(info?.recipients.map((r) => r.address)).toEqual(['weg@oud.test']);
+  });
+
+  it('falls back to the To of the returned message when the report names nobody', () => {
+    const info = detectBounce({
+      ...base,
+      contentType: 'text/plain',
+      contentTypeParams: {},
+      subject: 'Returned mail: Cannot send message for 4 days',
+      text: '   ----- Transcript of session follows -----\n421 host... Deferred: Connection timed out\n\n   ----- Unsent message follows -----\nFrom: rsvp@ijz.example.test\nTo: piet@traag.test\nSubject: Uitnodiging\n',
+    });
+    expect(info?.recipients.map((r) => r.address)).toEqual(['piet@traag.test']);
+  });
+
+  it('still reports a bounce from mailer-daemon whose recipients cannot be read', () => {
+    const info = detectBounce({ ...base, contentType: 'text/plain', contentTypeParams: {}, to: [], subject: 'failure notice', text: 'Sorry, it did not work.' });
+    expect(info).toEqual({ recipients: [], originalMessageId: null, permanent: false });
+  });
 });

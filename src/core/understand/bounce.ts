@@ -78,6 +78,9 @@ export function originalMessageIdIn(parts: MessagePart[], text: string): string 
 /** Subjects of non-standard bounces: Postfix, Exchange NL/EN, Gmail, qmail, Exim. */
 const BOUNCE_SUBJECT =
   /(undelivered mail returned to sender|delivery status notification \((failure|delay)\)|^\s*(undeliverable|onbestelbaar|niet bezorgd|niet afgeleverd|unzustellbar|non remis)\s*:|mail delivery (failed|failure|system)|delivery (has )?failed|failure notice|returned mail|message not delivered|bericht niet bezorgd|delivery failure|could not be delivered)/i;
+/** From a mailer-daemon/postmaster sender, looser subjects are enough (Sendmail, Notes, OpenSMTPD, Exim). */
+const DAEMON_SUBJECT =
+  /(undeliver|delivery status|delivery (failure|failed|problem|error)|returned mail|failure notice|mail delivery|niet bezorgd|onbestelbaar|unzustellbar|non remis|could not be delivered|not delivered)/i;
 const DELAY_SUBJECT = /(delivery status notification \(delay\)|delayed mail|delivery delayed|warning: message .* delayed|vertraagd)/i;
 
 /** "jan@x.nl" in the sentences bounce texts use; first capture is the address. */
@@ -92,19 +95,19 @@ const FAILED_ADDRESS_PATTERNS: RegExp[] = [
   // Exchange 2010: "Delivery has failed to these recipients or groups:\n\njan@x.nl (jan@x.nl)"
   new RegExp(String.raw`(?:delivery has failed to these recipients or groups|de bezorging is mislukt voor deze ontvangers of groepen|heeft de volgende ontvangers niet bereikt)\s*:?\s*\n\s*\n?\s*(?:[^\n@]*?\s)?${ADDRESS}`, 'i'),
   // qmail / Exim: "<jan@x.nl>:" handled above; Exim: "  jan@x.nl\n    host … [SMTP error …]"
-  new RegExp(String.raw`(?:following address(?:es)? failed|failed recipient|recipient address rejected)\s*:?\s*\n?\s*${ADDRESS}`, 'i'),
+  new RegExp(String.raw`(?:following address(?:es|\(es\))? failed|failed recipient|recipient address rejected)\s*:?\s*\n?\s*${ADDRESS}`, 'i'),
 ];
 
 function looksLikeBounceSender(from: ParsedAddress | null): boolean {
   if (!from) return false;
-  return /^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)$/i.test(from.address.split('@')[0] ?? '') ||
+  return /^(mailer[-_]?daemon|post[-_]?master|mail[-_]?daemon)$/i.test(from.address.split('@')[0] ?? '') ||
     /mail delivery (subsystem|system)|mailer-daemon|postmaster/i.test(from.name ?? '');
 }
 
 function readTextBounce(input: BounceInput, ownAddresses: Set<string>): BounceRecipient[] {
   const text = input.text.replace(/\r\n?/g, '\n');
   // Only the report part, not the returned message that many servers quote below it.
-  const reportEnd = text.search(/^\s*(-{2,}\s*(original message|oorspronkelijk bericht)|original message headers|----- (the header of the original|this is a copy of the message)|received:\s)/im);
+  const reportEnd = text.search(/^\s*(-{2,}\s*(original message|oorspronkelijk bericht|unsent message follows|the header of the original)|original message headers|-{2,} ?(the header of the original|this is a copy of the message)|received:\s)/im);
   const report = reportEnd > 0 ? text.slice(0, reportEnd) : text;
   const found = new Map<string, BounceRecipient>();
   const delayed = DELAY_SUBJECT.test(input.subject) || /\b(will (continue|keep) trying|has been delayed|is vertraagd|nog niet bezorgd)\b/i.test(report);
@@ -136,6 +139,21 @@ function readTextBounce(input: BounceInput, ownAddresses: Set<string>): BounceRe
       add(m[1]!, report.slice(at, at + 600));
     }
   }
+  if (found.size === 0) {
+    // Still nothing (Sendmail V5, qmail variants): the To of the returned message is where it
+    // was going; its own report said why.
+    const returned = [
+      ...input.parts.filter((p) => /rfc822|global/.test(p.contentType)).map((p) => p.content.toString('utf8')),
+      reportEnd > 0 ? text.slice(reportEnd) : '',
+    ];
+    for (const chunk of returned) {
+      const head = chunk.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ');
+      const to = /^to\s*:(.*)$/im.exec(head)?.[1];
+      if (!to) continue;
+      for (const m of to.matchAll(/([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g)) add(m[1]!, report);
+      if (found.size > 0) break;
+    }
+  }
   return [...found.values()];
 }
 
@@ -156,7 +174,7 @@ export function detectBounce(input: BounceInput): BounceInfo | null {
     recipients = statusParts.flatMap((p) => readDeliveryStatus(p.content.toString('utf8')));
   }
   if (recipients.length === 0 && !isReport && statusParts.length === 0) {
-    const textual = looksLikeBounceSender(input.from) && (BOUNCE_SUBJECT.test(input.subject) || DELAY_SUBJECT.test(input.subject) || /\b(undeliver|could not be delivered|couldn't be delivered|delivery (has )?failed|niet bezorgd|niet worden bezorgd|permanent (error|failure)|mailbox unavailable)/i.test(input.text));
+    const textual = looksLikeBounceSender(input.from) && (DAEMON_SUBJECT.test(input.subject) || BOUNCE_SUBJECT.test(input.subject) || DELAY_SUBJECT.test(input.subject) || /\b(undeliver|could not be delivered|couldn't be delivered|delivery (has )?failed|niet bezorgd|niet worden bezorgd|permanent (error|failure)|mailbox unavailable)/i.test(input.text));
     const subjectOnly = BOUNCE_SUBJECT.test(input.subject) && /\b(5\d\d|4\d\d)\b|\b[45]\.\d\.\d\b/.test(input.text);
     if (!textual && !subjectOnly) return null;
     recipients = readTextBounce(input, own);
@@ -165,8 +183,10 @@ export function detectBounce(input: BounceInput): BounceInfo | null {
   }
 
   // Only failures and delays concern us; "delivered"/"relayed"/"expanded" entries are informative.
+  // A report whose recipients cannot be read is still a bounce: the caller can match it on
+  // originalMessageId / In-Reply-To, and must not answer it either way.
   const relevant = recipients.filter((r) => r.action !== 'delivered' && r.action !== 'relayed' && r.action !== 'expanded');
-  if (relevant.length === 0 && !isReport) return null;
+  if (relevant.length === 0 && recipients.length > 0) return null;
   const failed = (r: BounceRecipient) =>
     r.action === 'failed' || (r.action === null && r.status !== null && r.status.startsWith('5')) ||
     (r.status !== null && r.status.startsWith('5') && r.action !== 'delayed');

@@ -143,8 +143,15 @@ function unknownCharsets(raw: string): string[] {
   return [...found];
 }
 
-export async function parseMessage(raw: Buffer): Promise<ParsedMessage> {
+export async function parseMessage(input: Buffer): Promise<ParsedMessage> {
   const problems: string[] = [];
+  let raw = input;
+  // Classic Mac OS line ends (bare CR, no LF at all): neither mailparser nor the header reader
+  // would find a single line break.
+  if (raw.includes(0x0d) && !raw.includes(0x0a)) {
+    raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
+    problems.push('bare-cr-line-ends');
+  }
   const latin = raw.toString('latin1');
   const headers = readHeaderBlock(latin);
   const { type, params } = contentTypeOf(headers);
