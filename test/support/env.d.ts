@@ -1,0 +1,15 @@
+/**
+ * What test/support/global-setup.ts provides to the integration tests (vitest `inject`).
+ */
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The private Dovecot: loopback host, port and its test users (plain passwords). */
+    dovecot: { host: string; port: number; users: { user: string; password: string }[] };
+    /** imap://USER:PASS@HOST:PORT/INBOX of the first Dovecot user. */
+    imapUrl: string;
+    /** postgresql://…/rsvp_test_<random>: a fresh, empty (unmigrated) database, dropped after the run. */
+    postgresUrl: string;
+  }
+}
