@@ -16,6 +16,10 @@ describe('stripQuotedReply removes quoted mail', () => {
     ['Underscore line above From', 'Ok.\n________________________________\nFrom: Inkoop\nSent: Monday\nTo: Jan\nSubject: x', 'Ok.'],
     ['Gmail forward banner', 'Kijk even.\n\n---------- Forwarded message ---------\nVan: Inkoop\nDate: x', 'Kijk even.'],
     ['Apple forward banner', 'Zie onder.\n\nBegin forwarded message:\n\nFrom: Inkoop', 'Zie onder.'],
+    ['Android dashed attribution', 'Ik kom.\n\n---- Inkoop Jeugdhulp schreef ----\n\n> Komt u?', 'Ik kom.'],
+    ['Outlook block in Danish/Norwegian', 'Ja.\n\nFra: x@y.dk\nSendt: 19. marts\nTil: Jan\nEmne: Invitation', 'Ja.'],
+    ['Gmail date-first attribution', 'Ja.\n\n2018-10-15 10:02 GMT+02:00 Inkoop <a@b.nl>:\n> Komt u?', 'Ja.'],
+    ['attribution spread over lines with blanks', 'Ja.\n\nOn Thu, 31 Mar 2016 at 11:16 Inkoop\n\n<\nmailto:Inkoop <a@b.nl>\n> wrote:\n\nKomt u?', 'Ja.'],
   ];
   it.each(cases)('%s', (_label, input, expected) => {
     expect(stripQuotedReply(input).replyText).toBe(expected);

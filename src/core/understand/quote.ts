@@ -16,6 +16,8 @@ export interface StrippedReply {
 /** "-----Oorspronkelijk bericht-----" (Outlook NL), "-----Original Message-----", forward banners. */
 const SEPARATOR_LINE =
   /^\s*-{2,}\s*(oorspronkelijk bericht|original message|originalnachricht|message d'origine|forwarded message|doorgestuurd bericht|oorspronkelijk e-?mailbericht)\s*-{2,}\s*$/i;
+/** Android clients: "---- Jan Jansen schreef ----" / "---- John Smith wrote ----". */
+const DASHED_ATTRIBUTION = /^\s*-{2,}.{1,120}\b(schreef|wrote|schrieb|a écrit|skrev)\s*-{2,}\s*$/i;
 /** Apple Mail's forward banner. */
 const APPLE_FORWARD = /^\s*(begin forwarded message|begin doorgestuurd bericht|doorgestuurd bericht)\s*:\s*$/i;
 /** Outlook plain text draws a line of underscores above the "Van:" block. */
@@ -63,7 +65,9 @@ function attributionAt(lines: string[], i: number): number {
   let joined = '';
   for (let n = 0; n < 6 && i + n < lines.length; n++) {
     const l = lines[i + n]!;
-    if (n > 0 && QUOTED.test(l)) break;
+    // "> wrote:" closes an address that was broken as "<\nmailto:…\n> wrote:"; not a quote.
+    const closing = /^\s*>\s*(wrote|schreef|schrieb|a écrit|skrev)\b/i.test(l);
+    if (n > 0 && QUOTED.test(l) && !closing) break;
     joined += (n > 0 ? ' ' : '') + l.trim();
     if (joined.length > 500) break;
     if (ATTRIBUTION.test(joined)) return n + 1;
@@ -77,6 +81,7 @@ function findQuoteStart(lines: string[]): Cut | null {
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (SEPARATOR_LINE.test(l) || APPLE_FORWARD.test(l)) return { index: i, span: 1, kind: 'block' };
+    if (DASHED_ATTRIBUTION.test(l)) return { index: i, span: 1, kind: 'attribution' };
     if (UNDERSCORE_LINE.test(l) && lines.slice(i + 1, i + 4).some((n) => HEADER_FROM.test(n))) {
       return { index: i, span: 1, kind: 'block' };
     }
