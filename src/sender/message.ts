@@ -1,0 +1,45 @@
+/**
+ * The one place an OutgoingMail becomes a MIME message, shared by the SMTP sender and the outbox
+ * folder so both produce the same bytes (nodemailer's MailComposer builds it in either case).
+ */
+import type { SendMailOptions } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import type { Address, OutgoingMail } from './types.js';
+
+function address(a: Address): { name: string; address: string } | string {
+  return a.name ? { name: a.name, address: a.address } : a.address;
+}
+
+const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
+
+export function toNodemailerMessage(mail: OutgoingMail): SendMailOptions {
+  const references = (mail.references ?? []).filter(Boolean).map(bracket);
+  return {
+    // Fixed when the mail entered the outbox, so a retry after a crash carries the same ID.
+    messageId: bracket(mail.messageId),
+    date: mail.date,
+    from: address(mail.from),
+    to: address(mail.to),
+    ...(mail.replyTo ? { replyTo: address(mail.replyTo) } : {}),
+    subject: mail.subject,
+    // RFC 5322 section 3.6.4: In-Reply-To names the parent, References the whole thread.
+    ...(mail.inReplyTo ? { inReplyTo: bracket(mail.inReplyTo) } : {}),
+    ...(references.length ? { references } : {}),
+    headers: { ...(mail.headers ?? {}) },
+    text: mail.text,
+    html: mail.html,
+    // nodemailer adds the event twice: a text/calendar; method=… alternative beside text and
+    // html (what Outlook and Gmail act on) and an application/ics attachment invite.ics
+    // (what other clients offer to import).
+    ...(mail.ics
+      ? { icalEvent: { method: mail.ics.method.toUpperCase(), content: mail.ics.content, filename: 'invite.ics' } }
+      : {}),
+  };
+}
+
+/** The complete RFC 5322 message, as the SMTP sender would transmit it. */
+export async function buildMime(mail: OutgoingMail): Promise<Buffer> {
+  const composer = new MailComposer(toNodemailerMessage(mail));
+  // keepBcc false, and no envelope: the stored copy is exactly what recipients would get.
+  return composer.compile().build();
+}
