@@ -24,6 +24,8 @@ export interface ImapSourceOptions {
   maxBytes?: number;
   /** Milliseconds; for tests and slow servers. */
   connectionTimeout?: number;
+  /** How soon after the last command IDLE starts (ms); imapflow's default of 15 s delays watch(). */
+  idleDelayMs?: number;
 }
 
 /** Error codes in the manner of nodemailer's: stable strings callers may switch on. */
@@ -138,7 +140,7 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     if (err.code && CONNECTION_CODES.has(err.code)) {
       return new ImapSourceError(scrub(`IMAP connection to ${target.server} lost while ${what}: ${err.code}`), 'EIMAPCONNECT');
     }
-    if (err.serverResponseCode === 'NONEXISTENT' || /doesn't exist|does not exist|unknown mailbox/i.test(err.responseText ?? '')) {
+    if ((err as { mailboxMissing?: boolean }).mailboxMissing || err.serverResponseCode === 'NONEXISTENT' || /doesn't exist|does not exist|unknown mailbox/i.test(err.responseText ?? '')) {
       return new ImapSourceError(`IMAP mailbox "${target.mailbox}" does not exist on ${target.server}`, 'EIMAPMAILBOX');
     }
     const wrapped = new Error(scrub(`IMAP ${what} on ${target.server} failed: ${err.responseText ?? err.message}`));
@@ -165,6 +167,7 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
       logger: imapflowLogger,
       connectionTimeout: options.connectionTimeout ?? 30_000,
       greetingTimeout: options.connectionTimeout ?? 16_000,
+      autoIdleDelay: options.idleDelayMs ?? 1_000,
     });
     // Without a listener an 'error' event would end the process; the failing command rejects too.
     c.on('error', (e: unknown) => logger.warn({ code: asError(e).code, error: scrub(asError(e).message) }, 'IMAP connection error'));
@@ -239,10 +242,19 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     const limit = fetchOptions.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;
     const c = await connection();
+    const wasOpen = !!c.mailbox && c.mailbox.path === target.mailbox;
     const lock = await c.getMailboxLock(target.mailbox, { readOnly: true }).catch((e: unknown) => {
       throw operationError(e, 'opening the mailbox');
     });
     try {
+      // A mailbox that stayed selected since the last call is examined again: Dovecot shows a
+      // session the messages other sessions appended only after it syncs, and a recreated
+      // mailbox's new UIDVALIDITY only on a new SELECT/EXAMINE (RFC 3501 section 6.3.1).
+      if (wasOpen) {
+        await c.mailboxOpen(target.mailbox, { readOnly: true }).catch((e: unknown) => {
+          throw operationError(e, 'opening the mailbox');
+        });
+      }
       const mailbox = c.mailbox;
       if (!mailbox) throw new ImapSourceError(`IMAP mailbox "${target.mailbox}" on ${target.server} is not open`, 'EIMAPMAILBOX');
       const uidValidity = BigInt(mailbox.uidValidity);

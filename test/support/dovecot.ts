@@ -212,16 +212,19 @@ export async function startDovecot(users: DovecotUser[] = DOVECOT_USERS): Promis
     host,
     port,
     users,
-    imapUrl(user = users[0]!.user, mailbox = 'INBOX') {
-      const found = users.find((u) => u.user === user);
-      if (!found) throw new Error(`no Dovecot test user ${user}`);
-      return `imap://${encodeURIComponent(found.user)}:${encodeURIComponent(found.password)}@${host}:${port}/${encodeURIComponent(mailbox)}`;
-    },
+    imapUrl: (user, mailbox) => imapUrlOf({ host, port, users }, user, mailbox),
     async stop() {
       await execFile('doveadm', ['-c', file, 'stop']).catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** imap://USER:PASS@HOST:PORT/MAILBOX for a user of a running Dovecot (e.g. from inject('dovecot')). */
+export function imapUrlOf(dovecot: { host: string; port: number; users: DovecotUser[] }, user = dovecot.users[0]!.user, mailbox = 'INBOX'): string {
+  const found = dovecot.users.find((u) => u.user === user);
+  if (!found) throw new Error(`no Dovecot test user ${user}`);
+  return `imap://${encodeURIComponent(found.user)}:${encodeURIComponent(found.password)}@${dovecot.host}:${dovecot.port}/${encodeURIComponent(mailbox)}`;
 }
 
 /** The parts of an imap:// URL imapflow needs (user and password URL-decoded). */
