@@ -11,5 +11,7 @@ declare module 'vitest' {
     imapUrl: string;
     /** postgresql://…/rsvp_test_<random>: a fresh, empty (unmigrated) database, dropped after the run. */
     postgresUrl: string;
+    /** postgresql://postgres@HOST:PORT/postgres: the server itself (127.0.0.1:5432 or a private one). */
+    postgresServerUrl: string;
   }
 }
