@@ -79,7 +79,7 @@ const questionStart =
   /^\s*(?:kan|kunnen|kunt|mag|mogen|is|zijn|moet|moeten|wil|wilt|heeft|hebt|hebben|komt|weet|weten|zou|zouden|hoe|waar|wanneer|wat|welke|wie|waarom|graag\s+hoor|can|could|is|are|do|does|will|would|may|should|where|when|what|how|who|which)(?![\p{L}])/iu;
 
 const contrast =
-  /\s*[,;]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))|\s*[,;]\s*(?=(?:daarom|dus|want|omdat|zodat|so|therefore)\s)/iu;
+  /\s*;\s*|\s*[,]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))|\s*[,;]\s*(?=(?:daarom|dus|want|omdat|zodat|so|therefore)\s)/iu;
 
 /**
  * A comma before a remark about someone else ("ik kom, mijn collega niet"), or before the sender's
@@ -89,14 +89,17 @@ const otherRemark =
   /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)|(?<=(?:\S+\s+){2,}\S+),\s*(?=(?:en\s+|maar\s+)?(?:ik|ikzelf|zelf|wij|we|i)\s)/iu;
 
 const thirdPartyStart =
-  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
+  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
-/** "Jan Jansen komt", case-sensitive: a name at the start of the clause. */
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+/**
+ * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
+ * capitalised word is a name only when it is not one of the words that start Dutch sentences.
+ */
 const namedThirdParty =
-  /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])/u;
+  /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])|^\s*(?:(?:maar|en|ook)\s+)?(?!(?:Namens|Vanuit|Vanaf|Op|In|Bij|Er|Dan|Die|Dat|Deze|Dit|Wie|Wat|Het|Ik|Wij|We|Zij|Hij|Ze|Men|Mijn|Onze|Ons|Daar|Hier|Toch|Wel|Niet|Graag|Helaas|Iedereen|Niemand|Ook|Nu|Zo|Morgen|Vandaag|Maandag|Misschien|Waarschijnlijk|Hopelijk)(?![\p{L}]))\p{Lu}\p{Ll}[\p{Ll}'-]+\s+(?:komt|gaat)\s+(?:namens|in\s+(?:mijn|onze)\s+plaats|naar|wel|dus)(?![\p{L}])/u;
 
 const substituteMarker =
   /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
@@ -152,7 +155,11 @@ function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
       // A shorter statement inside a longer one is part of it ("ik kom" in "ik kom niet"), except a
       // decline inside an accept match ("kan niet komen" matches both "kan … komen" and "niet komen").
       return !found.some(
-        (o) => o.rule.effect !== 'negation' && inside(m, o) && !(m.rule.effect === 'decline' && o.rule.effect === 'accept'),
+        // Nor a hedge inside an accept ("ik meld mij onder voorbehoud aan"): tentative outranks accept.
+      (o) =>
+        o.rule.effect !== 'negation' &&
+        inside(m, o) &&
+        !((m.rule.effect === 'decline' || m.rule.effect === 'tentative') && o.rule.effect === 'accept'),
       );
     })
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -174,7 +181,19 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   let intent: Intent | null = null;
   let weight = 0;
   let negated = false;
+  // "Ik ben niet verhinderd", "geen verhindering": a negation right before a decline word that has
+  // no negation of its own turns it into an acceptance.
+  const negatedDecline =
+    decline > 0 &&
+    matches
+      .filter((m) => m.rule.effect === 'decline')
+      .every(
+        (d) =>
+          !/(?<![\p{L}])(?:niet|geen|not|no)(?![\p{L}])/iu.test(d.text) &&
+          matches.some((n) => n.rule.effect === 'negation' && n.end <= d.start && raw.text.slice(n.end, d.start).trim().split(/\s+/).filter(Boolean).length <= 1),
+      );
   if (tentative > 0) [intent, weight] = ['tentative', tentative];
+  else if (negatedDecline) [intent, weight, negated] = ['accept', Math.min(decline, 0.8), true];
   else if (decline > 0) [intent, weight] = ['decline', decline];
   else if (accept > 0) {
     const acceptMatches = matches.filter((m) => m.rule.effect === 'accept');
@@ -205,6 +224,9 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   };
 }
 
+const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}])/iu;
+const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
+
 const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
 
 /**
@@ -218,6 +240,19 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
   const long = replyText.length > MAX_ANALYSED_CHARS;
   const clauses = splitClauses(replyText.slice(0, MAX_ANALYSED_CHARS)).map((c) => readClause(c, rules));
   const reasons: string[] = [];
+  for (let i = 1; i < clauses.length; i++) {
+    // "Ik zou graag komen, maar helaas …": a wish in the conditional followed by a regret is a decline.
+    const wish = clauses[i - 1]!;
+    const regret = clauses[i]!;
+    if (
+      wish.intent === 'accept' && !wish.question && regret.intent === null &&
+      counterfactual.test(wish.text) && regretAfterWish.test(regret.text)
+    ) {
+      wish.intent = 'decline';
+      wish.weight = Math.min(wish.weight, 0.85);
+      reasons.push('wish then regret');
+    }
+  }
   for (const c of clauses) {
     for (const m of c.matches) if (m.rule.effect !== 'negation') reasons.push(m.rule.id);
     if (c.negated) reasons.push('negated');
