@@ -17,7 +17,7 @@ import { createFolderSender } from '../src/sender/folder.js';
 import { createSmtpSender } from '../src/sender/smtp.js';
 import { type OutgoingMail, SendError } from '../src/sender/types.js';
 import { silentLogger } from '../src/log.js';
-import { appendMessage, connectImap, freePort, imapUrlOf } from './support/dovecot.js';
+import { appendMessage, connectImap, freePort, imapUrlOf, kickUser } from './support/dovecot.js';
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp-receiver.js';
 
 const logger = silentLogger();
@@ -169,6 +169,32 @@ describe('IMAP source (Dovecot)', () => {
     await appendMessage(url, message(2));
     await arrived;
     await stop();
+    expect((await collect(source, START)).length).toBe(2);
+  });
+
+  it('reconnects after the server drops the connection, for fetching and for watching', async () => {
+    const user = 'other@example.test';
+    const { url, source } = mailboxFor(user);
+    await appendMessage(url, message(1));
+    const calls: (() => void)[] = [];
+    let count = 0;
+    const nextCall = () => new Promise<void>((resolve) => calls.push(resolve));
+    const stop = await source.watch!(() => {
+      count++;
+      calls.splice(0).forEach((resolve) => resolve());
+    });
+    const reconnected = nextCall();
+    await kickUser(dovecot.configFile, user);
+    // The watch comes back by itself and reports, as mail may have arrived while it was away.
+    await reconnected;
+    const announced = nextCall();
+    const before = count;
+    await appendMessage(url, message(2));
+    await announced;
+    expect(count).toBeGreaterThan(before);
+    await stop();
+
+    await kickUser(dovecot.configFile, user);
     expect((await collect(source, START)).length).toBe(2);
   });
 

@@ -237,7 +237,30 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     reconnectTimer.unref();
   }
 
+  /**
+   * A connection the server dropped while idle (restart, idle timeout, a kick) is noticed only
+   * by the next command; that first attempt is retried once on a new connection. Once a message
+   * has been handed out, a failure is the caller's: it has the cursor to continue from.
+   */
   async function* fetchNew(cursor: MailboxCursor, fetchOptions: FetchOptions = {}): AsyncGenerator<FetchedMessage & { truncated?: boolean }> {
+    let yielded = false;
+    try {
+      for await (const message of fetchOnce(cursor, fetchOptions)) {
+        yielded = true;
+        yield message;
+      }
+    } catch (e) {
+      const lostConnection = e instanceof ImapSourceError && e.code === 'EIMAPCONNECT' && /lost while/.test(e.message);
+      if (yielded || !lostConnection || closed) throw e;
+      logger.info({ error: e.message }, 'IMAP connection was gone; reconnecting');
+      const stale = client;
+      client = null;
+      stale?.close();
+      yield* fetchOnce(cursor, fetchOptions);
+    }
+  }
+
+  async function* fetchOnce(cursor: MailboxCursor, fetchOptions: FetchOptions): AsyncGenerator<FetchedMessage & { truncated?: boolean }> {
     const maxBytes = fetchOptions.maxBytes ?? options.maxBytes;
     const limit = fetchOptions.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;

@@ -23,6 +23,8 @@ export interface Dovecot {
   host: string;
   port: number;
   users: DovecotUser[];
+  /** The instance's dovecot.conf, for doveadm -c (see kickUser). */
+  configFile: string;
   /** imap://USER:PASS@HOST:PORT/MAILBOX for one of the users (the first by default). */
   imapUrl(user?: string, mailbox?: string): string;
   stop(): Promise<void>;
@@ -212,12 +214,18 @@ export async function startDovecot(users: DovecotUser[] = DOVECOT_USERS): Promis
     host,
     port,
     users,
+    configFile: file,
     imapUrl: (user, mailbox) => imapUrlOf({ host, port, users }, user, mailbox),
     async stop() {
       await execFile('doveadm', ['-c', file, 'stop']).catch(() => {});
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Drops every IMAP connection of the user, as a server restart or a network cut would. */
+export async function kickUser(configFile: string, user: string): Promise<void> {
+  await execFile('doveadm', ['-c', configFile, 'kick', user]);
 }
 
 /** imap://USER:PASS@HOST:PORT/MAILBOX for a user of a running Dovecot (e.g. from inject('dovecot')). */

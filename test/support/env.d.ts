@@ -5,8 +5,8 @@ import 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** The private Dovecot: loopback host, port and its test users (plain passwords). */
-    dovecot: { host: string; port: number; users: { user: string; password: string }[] };
+    /** The private Dovecot: loopback host, port, its test users (plain passwords) and config file (doveadm -c). */
+    dovecot: { host: string; port: number; users: { user: string; password: string }[]; configFile: string };
     /** imap://USER:PASS@HOST:PORT/INBOX of the first Dovecot user. */
     imapUrl: string;
     /** postgresql://…/rsvp_test_<random>: a fresh, empty (unmigrated) database, dropped after the run. */

@@ -69,7 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   if (!dovecot || !postgres) throw new Error('unreachable');
   if (postgres.server.private) process.env.PGSERVER_URL = postgres.server.url;
-  project.provide('dovecot', { host: dovecot.host, port: dovecot.port, users: dovecot.users });
+  project.provide('dovecot', { host: dovecot.host, port: dovecot.port, users: dovecot.users, configFile: dovecot.configFile });
   project.provide('imapUrl', dovecot.imapUrl());
   project.provide('postgresUrl', postgres.url);
   project.provide('postgresServerUrl', postgres.server.url);
