@@ -456,11 +456,14 @@ describe('outbox folder sender', () => {
     const mail = outgoing({ messageId: 'retry/1@inkoop.example' });
     await sender.send(mail);
     await sender.send({ ...mail, date: new Date('2026-11-23T09:05:00Z'), subject: 'second attempt' });
-    await sender.send(outgoing());
+    // After a restart: a new sender finds the earlier file in the folder.
+    const restarted = createFolderSender({ dir: out, logger });
+    await restarted.send({ ...mail, date: new Date('2026-11-23T09:10:00Z'), subject: 'third attempt' });
+    await restarted.send(outgoing());
     const files = (await readdir(out)).filter((f) => f.includes('retry_1@inkoop.example'));
     expect(files).toHaveLength(1);
     expect(files[0]).toBe('20261123T090000000Z-retry_1@inkoop.example.eml');
-    expect((await simpleParser(await readFile(join(out, files[0]!)))).subject).toBe('second attempt');
+    expect((await simpleParser(await readFile(join(out, files[0]!)))).subject).toBe('third attempt');
     expect((await readdir(out)).filter((f) => f.startsWith('.'))).toEqual([]);
     expect((await readdir(out)).length).toBe(2);
   });

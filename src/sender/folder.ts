@@ -32,7 +32,22 @@ function timestamp(date: Date): string {
 export function createFolderSender(options: FolderSenderOptions): MailSender {
   const dir = resolve(options.dir);
   const logger = options.logger.child({ component: 'outbox-folder', dir });
-  let ready: Promise<unknown> | null = null;
+  /**
+   * Message-ID part → file name of what is already in the folder, read once: a retry after a
+   * crash finds the earlier file without listing a folder that only grows, at every send.
+   */
+  let index: Promise<Map<string, string>> | null = null;
+  const loadIndex = () =>
+    (index ??= mkdir(dir, { recursive: true })
+      .then(() => readdir(dir))
+      .then((names) => {
+        const byId = new Map<string, string>();
+        for (const name of names) {
+          const m = /^\d{8}T\d{9}Z-(.+)\.eml$/.exec(name);
+          if (m) byId.set(m[1]!, name);
+        }
+        return byId;
+      }));
 
   return {
     kind: 'folder',
@@ -46,10 +61,8 @@ export function createFolderSender(options: FolderSenderOptions): MailSender {
         throw new SendError(`cannot build the message ${mail.messageId}: ${(e as Error).message}`, 'EPERMANENT');
       }
       try {
-        await (ready ??= mkdir(dir, { recursive: true }));
-        const suffix = `-${id}.eml`;
-        const existing = (await readdir(dir)).find((name) => name.endsWith(suffix) && !name.startsWith('.'));
-        const name = existing ?? `${timestamp(mail.date)}${suffix}`;
+        const byId = await loadIndex();
+        const name = byId.get(id) ?? `${timestamp(mail.date)}-${id}.eml`;
         const temp = join(dir, `.${id}.${randomBytes(4).toString('hex')}.tmp`);
         try {
           await writeFile(temp, raw);
@@ -58,10 +71,11 @@ export function createFolderSender(options: FolderSenderOptions): MailSender {
           await rm(temp, { force: true });
           throw e;
         }
+        byId.set(id, name);
         logger.debug({ messageId: mail.messageId, file: name }, 'mail written to the outbox folder');
         return { messageId: mail.messageId, response: join(dir, name) };
       } catch (e) {
-        ready = null;
+        index = null;
         // A full disk or a permission problem may be fixed; the mail waits for it.
         throw new SendError(`cannot write to the outbox folder ${dir}: ${(e as Error).message}`, 'ETRANSIENT');
       }
