@@ -31,6 +31,9 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
   [/\b(i am|i'm)\b(?:[^.\n]|\.(?=\d)){0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
   [/\b(with|have) limited access to (my )?e-?mail\b/i, 'en-limited-access'],
+  // Ticket systems and shared mailboxes confirm receipt (Zendesk, OTRS, TOPdesk wording).
+  [/\b(uw|your) (e-?mail|bericht|mail|message|request|verzoek|vraag)\b(?:[^.\n]){0,40}\b(in goede orde ontvangen|is ontvangen|has been received|is geregistreerd|geregistreerd onder)\b/i, 'receipt'],
+  [/\b(ticketnummer|ticket number|referentienummer)\b(?:[^.\n]){0,20}\d{4,}/i, 'ticket'],
   [/\b(i will|i'll) (return|be back) (to the office )?on\b/i, 'en-back-on'],
   [/\bich bin\b[^\n]{0,60}\b(nicht im b(ü|ue)ro|abwesend|im urlaub)\b/i, 'de-out-of-office'],
 ];

@@ -47,7 +47,10 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
   }
 
   const partstat = anatomy.calendar?.partstat ?? null;
-  if (anatomy.calendar && partstat) {
+  // Outlook lets a person decline the meeting and write "mijn collega komt in mijn plaats" in the
+  // answer; the calendar speaks for the sender only, the text for who comes from their side.
+  const substituteInText = partstat === 'DECLINED' && replyText.length > 0 && readIntent(replyText, rules).substitute;
+  if (anatomy.calendar && partstat && !substituteInText) {
     // RFC 5546 §3.2.3: an ATTENDEE answers a REQUEST with METHOD:REPLY and its PARTSTAT.
     const intent: Intent = partstat === 'ACCEPTED' ? 'accept' : partstat === 'DECLINED' ? 'decline' : 'tentative';
     const name = cleanName(anatomy.calendar.attendeeName) ?? cleanName(anatomy.from?.name ?? null);

@@ -28,7 +28,7 @@ const personSource = `(?:${token}(?:\\s+${token})?|${initials})(?:\\s+${particle
 /** Capitalised words that start sentences or name things, never a person in these mails. */
 const notAName = new Set(
   (
-    'ik wij we mijn onze ons de het een en met namens graag hierbij helaas beste geachte dag hallo groet ' +
+    'ik wij we mijn onze ons de het een en met namens vanuit via graag hierbij helaas beste geachte dag hallo groet ' +
     'vriendelijke hartelijke aanmelding afmelding deelnemers deelnemer namen zij hij er dan ook maar tot ' +
     'i my our we and the with regards thanks kind best dear hello hi yes ja nee collega team stichting ' +
     'jeugdhulp zeeland gemeente inkooporganisatie bijeenkomst consultatiebijeenkomst maandag dinsdag woensdag ' +
@@ -86,10 +86,10 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
 
 /** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
 const companionCue =
-  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
+  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|joined\s+by|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende|partner|vrouw|man|echtgenote|echtgenoot|wife|husband)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:namens(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)\s*:\s*)/giu;
+  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues)(?:\s+aan)?\s*:\s*|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -118,9 +118,13 @@ const dedupe = (names: string[]) => {
   });
 };
 
+/** "J.A. (Jan) de Jonge" → "Jan de Jonge": Dutch mail gives initials with the given name in brackets. */
+const initialsWithGivenName = /(?<![\p{L}])(?:\p{Lu}\.\s?){1,4}\s*\((\p{Lu}[\p{Ll}'’-]+)\)\s+/gu;
+const givenNameFirst = (text: string) => text.replace(initialsWithGivenName, '$1 ');
+
 /** Names listed in the sender's text, and whether they come with the sender or instead. */
 export function findListedNames(replyText: string): ListedNames {
-  const text = replyText.slice(0, MAX_ANALYSED_CHARS).replace(/[\u00a0\t ]+/g, ' ');
+  const text = givenNameFirst(replyText.slice(0, MAX_ANALYSED_CHARS).replace(/[\u00a0\t ]+/g, ' '));
   const roster: Found[] = [];
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
@@ -128,7 +132,10 @@ export function findListedNames(replyText: string): ListedNames {
     roster.push(...readNameList(text, m.index + m[0].indexOf(m[1]!)));
   }
   // A list of lines that are nothing but names ("- Jan Jansen").
-  const lines = text.split(/\r?\n/).map((l) => l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').trim());
+  // A bulleted line may add a role after the name ("- Hidde van Wijk, gedragswetenschapper").
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => (/^\s*(?:[-*•·]|\d+[.)])\s/u.test(l) ? l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').replace(/\s*(?:,|\(|\s[-–]\s).*$/u, '') : l).trim());
   const nameLines = lines.filter((l) => l.length > 0 && new RegExp(`^(?:${title})?(?:${personSource})$`, 'u').test(l) && plausible(l) && l.includes(' '));
   if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
   const companions: Found[] = [];
@@ -150,12 +157,12 @@ const closing =
 /** The sender's name from a signature block: the first line that is a name, after any closing. */
 export function nameFromSignature(signature: string | null, fromName: string | null = null): string | null {
   if (!signature) return null;
-  const lines = signature.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = givenNameFirst(signature).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   for (const raw of lines.slice(0, 4)) {
     if (raw.length > 80) return null;
     if (closing.test(raw)) continue;
     const line = raw.replace(/[,.]$/, '').replace(new RegExp(`^${title}`, 'u'), '').trim();
-    if (!new RegExp(`^(?:${personSource})$`, 'u').test(line) || !plausible(line)) return null;
+    if (!new RegExp(`^(?:${personSource})$`, 'u').test(line) || !plausible(line) || organisation.test(line)) return null;
     if (!line.includes(' ')) {
       // A given name alone ("Roel"): the From header often has the whole name.
       const full = fromName ? cleanName(fromName) : null;
@@ -166,12 +173,17 @@ export function nameFromSignature(signature: string | null, fromName: string | n
   return null;
 }
 
+/** Word parts too: "Bestuurssecretariaat", "Jeugdzorg". */
+const organisation =
+  /secretariaat|administratie|afdeling|stichting|zorg|groep|noreply|no-reply|(?<![\p{L}])(?:info|bv|b\.v\.|team|office|support|gemeente|bestuur|servicedesk)(?![\p{L}])/iu;
+
 /** A From display name that names a person, cleaned; null for addresses and organisations. */
 function nameFromDisplay(from: MailAddress | null): string | null {
-  const name = cleanName(from?.name?.replace(/^["']|["']$/g, '') ?? null);
+  // "Wendy de Smit | Jeugdteam Terneuzen", "Jan Jansen - Emergis": the person comes before the bar.
+  const display = from?.name?.replace(/^["']|["']$/g, '').split(/\s+[|/–—-]\s+/)[0] ?? null;
+  const name = cleanName(display);
   if (!name || name.includes('@')) return null;
-  // Word parts too: "Bestuurssecretariaat", "Jeugdzorg".
-  if (/secretariaat|administratie|afdeling|stichting|zorg|groep|noreply|no-reply|(?<![\p{L}])(?:info|bv|b\.v\.|team|office|support|gemeente)(?![\p{L}])/iu.test(name)) return null;
+  if (organisation.test(name)) return null;
   return name;
 }
 

@@ -24,16 +24,18 @@ const b = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}
 /** "met z'n drieën", "met ons vieren", "met zijn tweeën". */
 const collectiveRe = b(`met\\s+(?:z'n|zijn|ons|onze|ze|hun)\\s+(${Object.keys(collective).join('|')})`);
 /** "met 3 personen", "voor twee personen", "3 deelnemers", "with 3 people". */
-const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|mensen|man|deelnemers|deelnemer|plaatsen|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
+const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|pers|mensen|man|deelnemers|deelnemer|plaatsen|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
 /** "met 2 collega's", "ik neem een collega mee", "with two colleagues". */
 const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,
 );
+/** "there will be three of us", "the two of us will come", "wij zijn met ons drieën" is collectiveRe. */
+const ofUsRe = b(`(${numberSource})\\s+of\\s+us`);
 /** "er komen 2 collega's": a count of others, the sender not among them. */
 const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(${numberSource})(?=\\s+\\p{L})`);
 /** "ik neem mijn collega mee", "ik kom met een collega", "with my colleague". */
 const oneCompanionRe = b(
-  `(?:met|neem|nemen|with|bring|brengen|breng)\\s+(?:mijn|een|onze|my|a|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
+  `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:mijn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
 );
 /** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
 const bareRe = b(`(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;)]|$|\\n))`);
@@ -43,6 +45,7 @@ const pairRe = b(
 );
 const singularRe = b(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
 const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
+const pluralSubjectRe = b(`wij|we|us|we'll|we're|we'd`);
 
 function toNumber(word: string): number | null {
   const w = word.toLowerCase();
@@ -66,6 +69,8 @@ export function detectPartySize(
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:collective'] };
   m = personsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:persons'] };
+  m = ofUsRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:of-us'] };
   // Who speaks is read from the clauses that say something about attending ("ik meld mij aan"),
   // not from the rest ("in de bijlage onze reactie").
   const speaking = reading.clauses.filter((c) => !c.question && c.intent !== null).map((c) => c.text).join('\n') || said;
@@ -89,7 +94,10 @@ export function detectPartySize(
   }
   if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
   if (oneCompanionRe.test(said) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
-  if (pluralRe.test(speaking)) return { partySize: null, reasons: ['party:plural-unknown'] };
+  // "ik kom, als ons teamoverleg het toelaat": a possessive "ons" does not make the sender a group.
+  if (pluralRe.test(speaking) && !(selfSingular && !pluralSubjectRe.test(speaking))) {
+    return { partySize: null, reasons: ['party:plural-unknown'] };
+  }
   // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.
   return { partySize: 1, reasons: [selfSingular ? 'party:sender' : 'party:implied-sender'] };
 }

@@ -140,7 +140,7 @@ const SIGNOFF = [
   /^\s*(met\s+)?(vriendelijke|hartelijke|beste|collegiale|goede)\s+groet(en|jes)?\b/i,
   /^\s*vr(iendelijke)?\.?\s*gr(oet(en)?)?\.?\s*[,.!]?\s*$/i,
   /^\s*m\.?\s*v\.?\s*g\b\.?\s*[,.!]?\s*(\S.*)?$/i,
-  /^\s*(groet(en|jes)?|gr|grt)\b\.?\s*[,.!]?\s*(\S.{0,40})?$/i,
+  /^\s*(groet(en|jes)?|gr|grt|liefs|doei)\b\.?\s*[,.!]?\s*(\S.{0,40})?$/i,
   /^\s*(kind|best|warm|warmest|many|with kind)\s+regards\b/i,
   /^\s*(regards|cheers|best wishes|all the best)\b\s*[,.!]?\s*(\S.{0,40})?$/i,
   // Bare "Best" only with a comma or alone: Dutch "best" means "quite" ("Best mogelijk dat…").

@@ -48,6 +48,7 @@ const nl: Spec[] = [
   ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|[\\d])|\\s+op\\s+(?:\\d|maandag|dinsdag|woensdag|donderdag|vrijdag|de\\s+\\d)|\\s*[.!,]|\\s*$)`],
   ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigde|afgevaardigden|vertegenwoordiger|vertegenwoordigers|medewerker|medewerkers)`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
+  ['graag komen', 'accept', 0.9, `graag${gap(1)}\\s+(?:komen|erbij\\s+zijn|deelnemen|aanschuiven)`],
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s+met|\\s*[.,!;:]|\\s*$))`],
   ['namens komen', 'accept', 0.9, `(?:namens|vanuit)${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|namens${gap(4)}\\s+(?:neemt|nemen)${gap(4)}\\s+deel|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
   ['aanwezig', 'accept', 0.55, `aanwezig`],
