@@ -112,7 +112,7 @@ interface RawClause {
 }
 
 /** "K. Jobse", "dhr. Jansen": a dot that ends an initial or a title does not end the sentence. */
-const abbreviationDot = /(?<![\p{L}])(\p{Lu}|dhr|mevr|mw|drs|ir|dr|mr|ing|bijv|ca|o\.a|i\.v\.m|z\.s\.m)\./gu;
+const abbreviationDot = /(?<![\p{L}])(\p{Lu}|dhr|mevr|mw|drs|ir|dr|mr|ing|bijv|ca|o\.a|i\.v\.m|z\.s\.m|a\.s)\./gu;
 
 /** Sentences, then contrast ("maar") and remarks about others; question marks mark the asking part. */
 export function splitClauses(text: string): RawClause[] {

@@ -72,7 +72,7 @@ const nl: Spec[] = [
   // "Koen gaat namens ons naar de bijeenkomst", "ik ga naar de consultatie".
   ['ga naar bijeenkomst', 'accept', 0.88, `(?:ga|gaan|gaat)${gap(5)}\\s+naar\\s+(?:de|het)\\s+(?:[\\p{L}-]*bijeenkomst|consultatie|sessie|Stenge)`],
   // A secretary or manager registering someone else: "Hierbij meld ik mevrouw S. de Koning aan".
-  ['meld iemand aan', 'accept', 0.88, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:mevrouw|mevr|mw|de\\s+heer|dhr|meneer|de\\s+volgende|onderstaande)(?![\\p{L}])[^.!?\\n]{0,120}?\\s+aan(?![\\p{L}])`],
+  ['meld iemand aan', 'accept', 0.88, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:mevrouw|mevr|mw|de\\s+heer|dhr|meneer|de\\s+volgende|onderstaande)(?![\\p{L}])[^!?\\n]{0,120}?\\s+aan(?![\\p{L}])`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
