@@ -382,6 +382,23 @@ describe('SMTP sender', () => {
     expectSameParts(await simpleParser(received!.raw), received!.raw.toString(), mail);
   });
 
+  it('sends byte for byte what the outbox folder writes, apart from the MIME boundaries', async () => {
+    const mail = outgoing({ ics: { method: 'CANCEL', content: 'BEGIN:VCALENDAR\r\nMETHOD:CANCEL\r\nEND:VCALENDAR\r\n' } });
+    await sender.send(mail);
+    const [received] = await receiver.waitFor(1);
+    const out = await mkdtemp(join(tmpdir(), 'rsvp-outbox-same-'));
+    try {
+      const { response } = await createFolderSender({ dir: out, logger }).send(mail);
+      const written = await readFile(response);
+      const boundaries = (raw: Buffer) => [...raw.toString().matchAll(/boundary="([^"]+)"/g)].map((m) => m[1]!);
+      const normalise = (raw: Buffer) => boundaries(raw).reduce((text, b, i) => text.split(b).join(`BOUNDARY${i}`), raw.toString());
+      expect(boundaries(written)).toHaveLength(2);
+      expect(normalise(written)).toBe(normalise(received!.raw));
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
   it('sends a mail without calendar or threading as text and html only', async () => {
     const mail = outgoing({ ics: null, inReplyTo: null, references: [] });
     await sender.send(mail);

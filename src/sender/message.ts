@@ -12,6 +12,12 @@ function address(a: Address): { name: string; address: string } | string {
 
 const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
 
+/**
+ * RFC 5322 section 2.3: lines end in CRLF. nodemailer's SMTP connection converts bare LF on the
+ * wire, MailComposer alone does not; normalising here gives the outbox file the same bytes.
+ */
+const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
+
 export function toNodemailerMessage(mail: OutgoingMail): SendMailOptions {
   const references = (mail.references ?? []).filter(Boolean).map(bracket);
   return {
@@ -26,13 +32,13 @@ export function toNodemailerMessage(mail: OutgoingMail): SendMailOptions {
     ...(mail.inReplyTo ? { inReplyTo: bracket(mail.inReplyTo) } : {}),
     ...(references.length ? { references } : {}),
     headers: { ...(mail.headers ?? {}) },
-    text: mail.text,
-    html: mail.html,
+    text: crlf(mail.text),
+    html: crlf(mail.html),
     // nodemailer adds the event twice: a text/calendar; method=… alternative beside text and
     // html (what Outlook and Gmail act on) and an application/ics attachment invite.ics
     // (what other clients offer to import).
     ...(mail.ics
-      ? { icalEvent: { method: mail.ics.method.toUpperCase(), content: mail.ics.content, filename: 'invite.ics' } }
+      ? { icalEvent: { method: mail.ics.method.toUpperCase(), content: crlf(mail.ics.content), filename: 'invite.ics' } }
       : {}),
   };
 }
