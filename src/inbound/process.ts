@@ -14,7 +14,7 @@ import { isClaimStale } from '../claims.js';
 import { readMessage } from '../core/understand/anatomy.js';
 import { classifyMessage } from '../core/understand/classify.js';
 import type { Classification, MessageAnatomy } from '../core/understand/types.js';
-import { type Match, type MatchLookups, domainOf, matchReply } from '../core/rsvp/match.js';
+import { type Match, type MatchLookups, domainOf, isPublicMailDomain, matchReply } from '../core/rsvp/match.js';
 import { type RsvpStatus, decideRsvp, peopleOf, promoteFromWaitlist } from '../core/rsvp/state.js';
 import { enqueueMail } from '../outbox/outbox.js';
 import type { MailRenderer } from '../mail/templates.js';
@@ -368,10 +368,16 @@ class MessageActor {
   private async forwardedInvitee(event: EventRow): Promise<InviteeRow> {
     const existing = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId: event.id, email: this.from! } } });
     if (existing) return existing;
+    // Linked to the organisation whose invitees share the sender's mail domain, if exactly one.
+    const domain = domainOf(this.from!);
+    const organisations = isPublicMailDomain(domain)
+      ? []
+      : await this.tx.organisation.findMany({ where: { domain }, select: { id: true }, take: 2 });
     return this.tx.invitee.create({
       data: {
         eventId: event.id,
         email: this.from!,
+        organisationId: organisations.length === 1 ? organisations[0]!.id : null,
         name: this.cls.attendees[0] ?? this.anatomy.from?.name ?? null,
         origin: 'forwarded',
         status: 'not_invited',
