@@ -16,7 +16,9 @@ import type { Classification } from './types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/replies');
 
-const floors = { kind: 0.95, intent: 0.9, partySize: 0.85, attendees: 0.8, replyText: 0.9 } as const;
+// Reached when the corpus was written (196 replies): kind 98.5%, intent 96.6%, partySize 94.3%,
+// attendees 95.6%, replyText 96.3%. Never below the minimums (0.95, 0.9, 0.85, 0.8).
+const floors = { kind: 0.97, intent: 0.95, partySize: 0.92, attendees: 0.93, replyText: 0.94 } as const;
 
 interface Case {
   file: string;

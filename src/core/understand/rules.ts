@@ -50,7 +50,7 @@ const nl: Spec[] = [
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
   ['graag komen', 'accept', 0.9, `graag${gap(1)}\\s+(?:komen|erbij\\s+zijn|deelnemen|aanschuiven)`],
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s+met|\\s*[.,!;:]|\\s*$))`],
-  ['namens komen', 'accept', 0.9, `(?:namens|vanuit)${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|namens${gap(4)}\\s+(?:neemt|nemen)${gap(4)}\\s+deel|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
+  ['namens komen', 'accept', 0.9, `(?:namens|vanuit)${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|namens${gap(4)}\\s+(?:neemt|nemen)${gap(6)}\\s+deel|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
   ['aanwezig', 'accept', 0.55, `aanwezig`],
   ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gap(6)}\\s+aan`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
@@ -73,6 +73,7 @@ const nl: Spec[] = [
   ['ga naar bijeenkomst', 'accept', 0.88, `(?:ga|gaan|gaat)${gap(5)}\\s+naar\\s+(?:de|het)\\s+(?:[\\p{L}-]*bijeenkomst|consultatie|sessie|Stenge)`],
   // A secretary or manager registering someone else: "Hierbij meld ik mevrouw S. de Koning aan".
   ['meld iemand aan', 'accept', 0.88, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:mevrouw|mevr|mw|de\\s+heer|dhr|meneer|de\\s+volgende|onderstaande)(?![\\p{L}])[^!?\\n]{0,120}?\\s+aan(?![\\p{L}])`],
+  ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
@@ -90,7 +91,7 @@ const nl: Spec[] = [
   ['aanmelding intrekken', 'decline', 0.92, `(?:aanmelding|deelname|inschrijving|komst)${gap(2)}\\s+(?:intrekken|annuleren|terugtrekken|terugdraaien)|(?:trek|trekken)${gap(4)}\\s+(?:aanmelding|deelname|inschrijving)${gap(1)}\\s+in|annuleer`],
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
   // tentative
-  ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs`],
+  ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
@@ -116,6 +117,7 @@ const en: Spec[] = [
   ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['n of us', 'accept', 0.9, `(?:[\\p{L}\\d]+|all|both)\\s+of\\s+us(?:'ll|\\s+will|\\s+are\\s+going\\s+to|\\s+would\\s+like\\s+to)\\s+(?:come|attend|join|be\\s+there)`],
+  ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
