@@ -14,6 +14,11 @@ export interface BaselineOptions {
   /** Messages to process: the first `count` in the mailbox. */
   count: number;
   maxConnections?: number;
+  /**
+   * Wait for each reply before reading the next message (one mail in flight), rather than
+   * handing every reply to the pool as the messages stream in.
+   */
+  oneAtATime?: boolean;
 }
 
 export interface BaselineResult {
@@ -22,7 +27,19 @@ export interface BaselineResult {
   perSecond: number;
 }
 
-export async function baselineThroughput({ imapUrl, smtpUrl, count, maxConnections = 5 }: BaselineOptions): Promise<BaselineResult> {
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+function toAsync<T>(items: AsyncIterable<T> | Iterator<T>): AsyncIterator<T> {
+  if (Symbol.asyncIterator in items) return (items as AsyncIterable<T>)[Symbol.asyncIterator]();
+  const it = items as Iterator<T>;
+  return { next: async () => it.next() };
+}
+
+export async function baselineThroughput({ imapUrl, smtpUrl, count, maxConnections = 5, oneAtATime = false }: BaselineOptions): Promise<BaselineResult> {
   const url = new URL(imapUrl);
   const secure = url.protocol === 'imaps:';
   const mailbox = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
@@ -41,14 +58,16 @@ export async function baselineThroughput({ imapUrl, smtpUrl, count, maxConnectio
   try {
     const lock = await client.getMailboxLock(mailbox, { readOnly: true });
     try {
-      for await (const message of client.fetch(`1:${count}`, { uid: true, source: true })) {
+      // With oneAtATime the sources are collected first: no command may wait inside a FETCH.
+      const fetched = client.fetch(`1:${count}`, { uid: true, source: true });
+      const sourceOf = oneAtATime ? (await collect(fetched))[Symbol.iterator]() : fetched;
+      for await (const message of { [Symbol.asyncIterator]: () => toAsync(sourceOf) }) {
         if (!message.source) continue;
         const parsed = await simpleParser(message.source);
         messages++;
         const sender = parsed.from?.value[0]?.address;
         if (!sender) continue;
-        sends.push(
-          transport.sendMail({
+        const sending = transport.sendMail({
             from: 'Inkooporganisatie <info@inkoop.example>',
             to: sender,
             subject: `Re: ${parsed.subject ?? ''}`,
@@ -56,8 +75,9 @@ export async function baselineThroughput({ imapUrl, smtpUrl, count, maxConnectio
             headers: { 'Auto-Submitted': 'auto-replied' },
             text: 'Dank u voor uw antwoord.',
             html: '<p>Dank u voor uw antwoord.</p>',
-          }),
-        );
+          });
+        if (oneAtATime) await sending;
+        else sends.push(sending);
       }
     } finally {
       lock.release();

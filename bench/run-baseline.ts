@@ -16,8 +16,9 @@ async function main() {
     const imapUrl = dovecot.imapUrl('bench@example.test', `bench-${Date.now()}`);
     const fill = await fillMailbox(imapUrl, count, shortReply);
     const result = await baselineThroughput({ imapUrl, smtpUrl: receiver.url(), count });
+    const oneAtATime = await baselineThroughput({ imapUrl, smtpUrl: receiver.url(), count, oneAtATime: true });
     const received = receiver.messages.length;
-    console.log(JSON.stringify({ fill, baseline: result, received }));
+    console.log(JSON.stringify({ fill, baseline: result, baselineOneAtATime: oneAtATime, received }));
   } finally {
     await receiver.stop();
     await dovecot.stop();
