@@ -172,6 +172,18 @@ describe('IMAP source (Dovecot)', () => {
     expect((await collect(source, START)).length).toBe(2);
   });
 
+  it('sees messages appended by another session to a lower-case "inbox"', async () => {
+    const user = 'bench@example.test';
+    const url = imapUrlOf(dovecot, user, 'inbox');
+    const source = createImapSource({ url, logger });
+    sources.push(source);
+    const before = await collect(source, START);
+    const last = before.at(-1);
+    const cursor = last ? { uidValidity: last.uidValidity!, lastUid: last.uid! } : START;
+    const [uid] = await appendMessage(imapUrlOf(dovecot, user, 'INBOX'), message(1));
+    expect((await collect(source, cursor)).map((m) => m.uid)).toEqual([uid]);
+  });
+
   it('reconnects after the server drops the connection, for fetching and for watching', async () => {
     const user = 'other@example.test';
     const { url, source } = mailboxFor(user);

@@ -171,8 +171,9 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     });
     // Without a listener an 'error' event would end the process; the failing command rejects too.
     c.on('error', (e: unknown) => logger.warn({ code: asError(e).code, error: scrub(asError(e).message) }, 'IMAP connection error'));
+    // This connection only ever opens the one mailbox (imapflow spells INBOX its own way).
     c.on('exists', (data: { path: string; count: number; prevCount: number }) => {
-      if (data.path === target.mailbox && data.count > data.prevCount) {
+      if (data.count > data.prevCount) {
         logger.debug({ count: data.count }, 'new messages announced');
         notifyWatchers();
       }
@@ -265,7 +266,7 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     const limit = fetchOptions.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;
     const c = await connection();
-    const wasOpen = !!c.mailbox && c.mailbox.path === target.mailbox;
+    const wasOpen = !!c.mailbox;
     const lock = await c.getMailboxLock(target.mailbox, { readOnly: true }).catch((e: unknown) => {
       throw operationError(e, 'opening the mailbox');
     });
