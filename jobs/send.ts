@@ -17,5 +17,6 @@ export async function runSend(app: App) {
     maxAttempts: app.config.outbox.maxAttempts,
     retryBaseSeconds: app.config.outbox.retryBaseSeconds,
     retryMaxSeconds: app.config.outbox.retryMaxSeconds,
+    concurrency: app.config.outbox.maxConnections,
   });
 }

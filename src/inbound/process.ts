@@ -14,7 +14,7 @@ import { isClaimStale } from '../claims.js';
 import { readMessage } from '../core/understand/anatomy.js';
 import { classifyMessage } from '../core/understand/classify.js';
 import type { Classification, MessageAnatomy } from '../core/understand/types.js';
-import { type Match, type MatchLookups, domainOf, isPublicMailDomain, matchReply } from '../core/rsvp/match.js';
+import { type Match, type MatchLookups, type OpenEvent, domainOf, isPublicMailDomain, matchReply, plusToken } from '../core/rsvp/match.js';
 import { type RsvpStatus, decideRsvp, peopleOf, promoteFromWaitlist } from '../core/rsvp/state.js';
 import { enqueueMail } from '../outbox/outbox.js';
 import type { MailRenderer } from '../mail/templates.js';
@@ -52,18 +52,24 @@ const MAX_ATTEMPTS = 3;
 
 export async function processPending(deps: ProcessDeps): Promise<ProcessSummary> {
   const summary: ProcessSummary = { processed: 0, rsvps: 0, review: 0, ignored: 0, bounces: 0, failed: 0 };
-  const seen = new Set<string>();
+  const openEvents = new OpenEvents(deps.prisma, deps.now);
   for (;;) {
-    const candidates = await deps.prisma.inboundMessage.findMany({
-      where: { state: { in: ['received', 'processing'] }, id: { notIn: [...seen] } },
+    // New messages first; then claims left by workers that died (few: one per worker at most).
+    let due = await deps.prisma.inboundMessage.findMany({
+      where: { state: 'received' },
       orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
       select: { id: true, state: true, claimedBy: true, claimedAt: true, attempts: true },
       take: 100,
     });
-    const due = candidates.filter((m) => m.state === 'received' || isClaimStale(m.claimedBy, m.claimedAt, deps.now, STALE_PROCESSING_MS));
+    if (due.length === 0) {
+      const held = await deps.prisma.inboundMessage.findMany({
+        where: { state: 'processing' },
+        select: { id: true, state: true, claimedBy: true, claimedAt: true, attempts: true },
+      });
+      due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, deps.now, STALE_PROCESSING_MS));
+    }
     if (due.length === 0) break;
     for (const candidate of due) {
-      seen.add(candidate.id);
       const claim = await withRetry(() =>
         deps.prisma.inboundMessage.updateMany({
           where: { id: candidate.id, state: candidate.state, claimedBy: candidate.claimedBy, attempts: candidate.attempts },
@@ -72,7 +78,7 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
       );
       if (claim.count !== 1) continue; // another worker has it
       try {
-        const outcome = await processOne(deps, candidate.id);
+        const outcome = await processOne(deps, candidate.id, openEvents);
         summary.processed++;
         summary[outcome]++;
       } catch (e) {
@@ -102,16 +108,22 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
 
 type Outcome = 'rsvps' | 'review' | 'ignored' | 'bounces';
 
-async function processOne(deps: ProcessDeps, id: string): Promise<Outcome> {
+async function processOne(deps: ProcessDeps, id: string, openEvents: OpenEvents): Promise<Outcome> {
   const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id }, select: { raw: true, receivedAt: true } });
   const raw = Buffer.from(row.raw);
   const anatomy = await readMessage(raw);
   const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
   const statedAt = statedAtOf(anatomy, row.receivedAt, deps.now);
+  // Read outside the transaction: on SQLite a second connection would wait for its lock.
+  await openEvents.list();
 
   return withRetry(() =>
     deps.prisma.$transaction(
       async (tx) => {
+        const act = new MessageActor(deps, tx, id, anatomy, classification, statedAt, openEvents);
+        const result = await act.run();
+        // Conditional on the claim: if another worker took the message over meanwhile, this
+        // transaction and everything it wrote are rolled back.
         const still = await tx.inboundMessage.updateMany({
           where: { id, state: 'processing', claimedBy: deps.workerId },
           data: {
@@ -128,14 +140,6 @@ async function processOne(deps: ProcessDeps, id: string): Promise<Outcome> {
             replyText: classification.replyText,
             confidence: classification.confidence,
             reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`)],
-          },
-        });
-        if (still.count !== 1) throw new Error('claim lost to another worker');
-        const act = new MessageActor(deps, tx, id, anatomy, classification, statedAt);
-        const result = await act.run();
-        await tx.inboundMessage.update({
-          where: { id },
-          data: {
             state: result.state,
             outcome: result.outcome,
             eventId: result.eventId ?? null,
@@ -145,6 +149,7 @@ async function processOne(deps: ProcessDeps, id: string): Promise<Outcome> {
             error: null,
           },
         });
+        if (still.count !== 1) throw new Error('claim lost to another worker');
         deps.logger.info({ id, kind: classification.kind, intent: classification.intent, outcome: result.outcome }, 'message processed');
         return result.counted;
       },
@@ -172,6 +177,8 @@ interface ActResult {
 
 class MessageActor {
   private readonly from: string | null;
+  /** The sender's invitations to open events, read while matching. */
+  private mine: InviteeRow[] = [];
 
   constructor(
     private readonly deps: ProcessDeps,
@@ -180,6 +187,7 @@ class MessageActor {
     private readonly anatomy: MessageAnatomy,
     private readonly cls: Classification,
     private readonly statedAt: Date,
+    private readonly openEvents: OpenEvents,
   ) {
     this.from = anatomy.from?.address.toLowerCase() ?? null;
   }
@@ -221,39 +229,23 @@ class MessageActor {
     const recipients = [...anatomy.to, ...anatomy.cc].map((a) => a.address.toLowerCase());
     const sep = deps.config.mailbox.plusSeparator;
     const tokenCandidates = recipients
-      .map((r) => r.slice(0, r.lastIndexOf('@')))
-      .map((local) => local.slice(local.indexOf(sep) + 1))
-      .filter((t) => t.length > 0);
+      .map((r) => plusToken(r, deps.organiser.address, sep))
+      .filter((t): t is string => t !== null);
     const byToken = tokenCandidates.length
       ? await tx.invitee.findMany({ where: { token: { in: tokenCandidates } }, select: { token: true, eventId: true, id: true } })
       : [];
     const calendarUid = anatomy.calendar?.uid ?? null;
     const calendarEvent = calendarUid ? await tx.event.findUnique({ where: { icalUid: calendarUid }, select: { id: true } }) : null;
-    const open = await tx.event.findMany({
-      where: { state: 'scheduled', endsAt: { gt: deps.now } },
-      select: { id: true, title: true, slug: true },
-    });
-    const mine = await tx.invitee.findMany({
-      where: { email: from, event: { state: 'scheduled', endsAt: { gt: deps.now } } },
-      select: { id: true, eventId: true },
-    });
-    const domain = domainOf(from);
-    const colleagues = await tx.invitee.findMany({
-      where: { email: { endsWith: `@${domain}` }, eventId: { in: open.map((e) => e.id) } },
-      select: { eventId: true },
-      distinct: ['eventId'],
+    const open = await this.openEvents.list();
+    this.mine = await tx.invitee.findMany({
+      where: { email: from, eventId: { in: open.map((e) => e.eventId) } },
     });
     const lookups: MatchLookups = {
       threads: new Map(sent.filter((s) => s.eventId).map((s) => [s.messageId, { eventId: s.eventId!, inviteeId: s.inviteeId }])),
       tokens: new Map(byToken.map((t) => [t.token, { eventId: t.eventId, inviteeId: t.id }])),
       calendarEvents: new Map(calendarEvent && calendarUid ? [[calendarUid, calendarEvent.id]] : []),
-      senderInvitations: mine.map((m) => ({ eventId: m.eventId, inviteeId: m.id })),
-      openEvents: open.map((e) => ({
-        eventId: e.id,
-        title: e.title,
-        slug: e.slug,
-        domains: colleagues.some((c) => c.eventId === e.id) ? [domain] : [],
-      })),
+      senderInvitations: this.mine.map((m) => ({ eventId: m.eventId, inviteeId: m.id })),
+      openEvents: open,
     };
     return matchReply(
       { from, inReplyTo: anatomy.inReplyTo, references: anatomy.references, recipients, calendarUid, subject: anatomy.subject },
@@ -266,8 +258,11 @@ class MessageActor {
   private async answer(eventId: string, inviteeId: string | null): Promise<ActResult> {
     const { tx, cls, deps } = this;
     const event = await tx.event.findUniqueOrThrow({ where: { id: eventId } });
-    const invitee = inviteeId ? await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } }) : await this.forwardedInvitee(event);
-    const acceptedPeople = await this.acceptedPeople(event.id, invitee.id);
+    const invitee = inviteeId
+      ? (this.mine.find((i) => i.id === inviteeId) ?? (await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } })))
+      : await this.forwardedInvitee(event);
+    // Only capacity needs the count of places taken.
+    const acceptedPeople = event.capacity === null ? 0 : await this.acceptedPeople(event.id, invitee.id);
     const decision = decideRsvp(
       {
         status: invitee.status as RsvpStatus,
@@ -388,11 +383,13 @@ class MessageActor {
   }
 
   private async acceptedPeople(eventId: string, exceptInviteeId: string): Promise<number> {
-    const accepted = await this.tx.invitee.findMany({
+    // An unknown party size holds one place (peopleOf): count those rows as one each.
+    const taken = await this.tx.invitee.aggregate({
       where: { eventId, status: 'accepted', id: { not: exceptInviteeId } },
-      select: { partySize: true },
+      _sum: { partySize: true },
+      _count: { _all: true, partySize: true },
     });
-    return accepted.reduce((sum, i) => sum + peopleOf(i.partySize), 0);
+    return (taken._sum.partySize ?? 0) + (taken._count._all - taken._count.partySize);
   }
 
   /** Places freed: the waiting list moves up in arrival order, each told in a mail of their own. */
@@ -510,4 +507,40 @@ function ignored(outcome: string): ActResult {
 /** An invitee's secret for plus-addressed replies: 12 url-safe characters, 72 bits. */
 export function newToken(): string {
   return randomBytes(9).toString('base64url');
+}
+
+/**
+ * The events still ahead, with the mail domains of their invitees' organisations, read once per
+ * poll rather than once per message: replies in a backlog are matched against the same list.
+ */
+class OpenEvents {
+  private cached: Promise<OpenEvent[]> | null = null;
+
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly now: Date,
+  ) {}
+
+  list(): Promise<OpenEvent[]> {
+    this.cached ??= this.load();
+    return this.cached;
+  }
+
+  private async load(): Promise<OpenEvent[]> {
+    const events = await this.prisma.event.findMany({
+      where: { state: 'scheduled', endsAt: { gt: this.now } },
+      select: { id: true, title: true, slug: true },
+    });
+    const invitees = await this.prisma.invitee.findMany({
+      where: { eventId: { in: events.map((e) => e.id) } },
+      select: { eventId: true, email: true },
+    });
+    const domains = new Map<string, Set<string>>();
+    for (const i of invitees) {
+      const set = domains.get(i.eventId) ?? new Set<string>();
+      set.add(domainOf(i.email));
+      domains.set(i.eventId, set);
+    }
+    return events.map((e) => ({ eventId: e.id, title: e.title, slug: e.slug, domains: [...(domains.get(e.id) ?? [])] }));
+  }
 }

@@ -100,6 +100,8 @@ export interface DeliverOptions {
   retryMaxSeconds: number;
   /** Stop after this many mails (a bounded run). */
   limit?: number;
+  /** Mails in flight at once (the SMTP pool's connections). */
+  concurrency?: number;
 }
 
 export interface DeliverSummary {
@@ -116,90 +118,108 @@ const STALE_SENDING_MS = 10 * 60_000;
 export async function deliverDue(options: DeliverOptions): Promise<DeliverSummary> {
   const { prisma, sender, logger, workerId, now } = options;
   const summary: DeliverSummary = { sent: 0, retrying: 0, failed: 0, suppressed: 0 };
-  const seen = new Set<string>();
+  let handled = 0;
   for (;;) {
-    if (options.limit !== undefined && seen.size >= options.limit) break;
-    const candidates = await prisma.outboundMail.findMany({
-      where: {
-        OR: [
-          { state: 'pending', nextAttemptAt: { lte: now } },
-          { state: 'sending' },
-        ],
-        id: { notIn: [...seen] },
-      },
+    if (options.limit !== undefined && handled >= options.limit) break;
+    // Due mail first; then mail left `sending` by a worker that died (few: one per worker).
+    let due = await prisma.outboundMail.findMany({
+      where: { state: 'pending', nextAttemptAt: { lte: now } },
       orderBy: { createdAt: 'asc' },
       take: 50,
     });
-    const due = candidates.filter((m) => m.state === 'pending' || isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
+    if (due.length === 0) {
+      const held = await prisma.outboundMail.findMany({ where: { state: 'sending' } });
+      due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
+    }
     if (due.length === 0) break;
+    const claimed: typeof due = [];
     for (const mail of due) {
-      seen.add(mail.id);
-      const claimed = await withRetry(() =>
+      handled++;
+      const claim = await withRetry(() =>
         prisma.outboundMail.updateMany({
           where: { id: mail.id, state: mail.state, claimedBy: mail.claimedBy, attempts: mail.attempts },
           data: { state: 'sending', claimedBy: workerId, claimedAt: now, attempts: { increment: 1 } },
         }),
       );
-      if (claimed.count !== 1) continue;
-      const suppressed = await prisma.suppression.findUnique({ where: { email: mail.toAddress } });
-      if (suppressed && mail.kind !== 'digest') {
-        await prisma.outboundMail.update({
-          where: { id: mail.id },
-          data: { state: 'cancelled', lastError: `address suppressed: ${suppressed.reason}`, claimedBy: null },
-        });
-        summary.suppressed++;
-        continue;
-      }
-      try {
-        const result = await sender.send({
-          messageId: mail.messageId,
-          from: options.from,
-          to: { address: mail.toAddress, name: mail.toName },
-          subject: mail.subject,
-          text: mail.text,
-          html: mail.html,
-          ics: mail.ics && mail.icsMethod ? { content: mail.ics, method: mail.icsMethod } : null,
-          inReplyTo: mail.inReplyTo,
-          references: (mail.references as string[] | null) ?? [],
-          headers: (mail.headers as Record<string, string> | null) ?? {},
-          date: now,
-        });
-        await withRetry(() =>
-          prisma.outboundMail.update({ where: { id: mail.id }, data: { state: 'sent', sentAt: now, lastError: null, claimedBy: null } }),
-        );
-        logger.debug({ messageId: mail.messageId, kind: mail.kind, response: result.response }, 'mail sent');
-        summary.sent++;
-      } catch (e) {
-        const err = e instanceof SendError ? e : new SendError(e instanceof Error ? e.message : String(e), 'ETRANSIENT');
-        const attempts = mail.attempts + 1;
-        const giveUp = err.code === 'EPERMANENT' || attempts >= options.maxAttempts;
-        const delay = Math.min(options.retryMaxSeconds, options.retryBaseSeconds * 2 ** (attempts - 1)) * (0.75 + Math.random() / 2);
-        await withRetry(() =>
-          prisma.$transaction(async (tx) => {
-            await tx.outboundMail.update({
-              where: { id: mail.id },
-              data: giveUp
-                ? { state: 'failed', lastError: err.message, claimedBy: null }
-                : { state: 'pending', lastError: err.message, claimedBy: null, nextAttemptAt: new Date(now.getTime() + delay * 1000) },
-            });
-            if (giveUp) {
-              await tx.reviewItem.create({
-                data: {
-                  reason: 'send_failed',
-                  eventId: mail.eventId,
-                  inviteeId: mail.inviteeId,
-                  detail: `${mail.kind} to ${mail.toAddress} not sent after ${attempts} attempt(s): ${err.message}`,
-                  createdAt: now,
-                },
-              });
-            }
-          }),
-        );
-        logger.warn({ kind: mail.kind, code: err.code, attempts, error: err.message }, giveUp ? 'mail given up' : 'mail will be retried');
-        if (giveUp) summary.failed++;
-        else summary.retrying++;
-      }
+      if (claim.count === 1) claimed.push(mail);
     }
+    const suppressed = new Map(
+      (await prisma.suppression.findMany({ where: { email: { in: [...new Set(claimed.map((m) => m.toAddress))] } } })).map((s) => [s.email, s]),
+    );
+    // Up to `concurrency` mails in flight: a pooled SMTP transport sends them over its connections.
+    const queue = [...claimed];
+    const lanes = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, queue.length)) }, async () => {
+      for (let mail = queue.shift(); mail; mail = queue.shift()) {
+        const blocked = mail.kind === 'digest' ? undefined : suppressed.get(mail.toAddress);
+        if (blocked) {
+          await withRetry(() =>
+            prisma.outboundMail.update({
+              where: { id: mail!.id },
+              data: { state: 'cancelled', lastError: `address suppressed: ${blocked.reason}`, claimedBy: null },
+            }),
+          );
+          summary.suppressed++;
+          continue;
+        }
+        await deliverOne(options, mail, summary);
+      }
+    });
+    await Promise.all(lanes);
   }
   return summary;
+}
+
+type OutboxRow = Awaited<ReturnType<PrismaClient['outboundMail']['findUniqueOrThrow']>>;
+
+async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: DeliverSummary): Promise<void> {
+  const { prisma, sender, logger, now } = options;
+  try {
+    const result = await sender.send({
+      messageId: mail.messageId,
+      from: options.from,
+      to: { address: mail.toAddress, name: mail.toName },
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      ics: mail.ics && mail.icsMethod ? { content: mail.ics, method: mail.icsMethod } : null,
+      inReplyTo: mail.inReplyTo,
+      references: (mail.references as string[] | null) ?? [],
+      headers: (mail.headers as Record<string, string> | null) ?? {},
+      date: now,
+    });
+    await withRetry(() =>
+      prisma.outboundMail.update({ where: { id: mail.id }, data: { state: 'sent', sentAt: now, lastError: null, claimedBy: null } }),
+    );
+    logger.debug({ messageId: mail.messageId, kind: mail.kind, response: result.response }, 'mail sent');
+    summary.sent++;
+  } catch (e) {
+    const err = e instanceof SendError ? e : new SendError(e instanceof Error ? e.message : String(e), 'ETRANSIENT');
+    const attempts = mail.attempts + 1;
+    const giveUp = err.code === 'EPERMANENT' || attempts >= options.maxAttempts;
+    const delay = Math.min(options.retryMaxSeconds, options.retryBaseSeconds * 2 ** (attempts - 1)) * (0.75 + Math.random() / 2);
+    await withRetry(() =>
+      prisma.$transaction(async (tx) => {
+        await tx.outboundMail.update({
+          where: { id: mail.id },
+          data: giveUp
+            ? { state: 'failed', lastError: err.message, claimedBy: null }
+            : { state: 'pending', lastError: err.message, claimedBy: null, nextAttemptAt: new Date(now.getTime() + delay * 1000) },
+        });
+        if (giveUp) {
+          await tx.reviewItem.create({
+            data: {
+              reason: 'send_failed',
+              eventId: mail.eventId,
+              inviteeId: mail.inviteeId,
+              detail: `${mail.kind} to ${mail.toAddress} not sent after ${attempts} attempt(s): ${err.message}`,
+              createdAt: now,
+            },
+          });
+        }
+      }),
+    );
+    logger.warn({ kind: mail.kind, code: err.code, attempts, error: err.message }, giveUp ? 'mail given up' : 'mail will be retried');
+    if (giveUp) summary.failed++;
+    else summary.retrying++;
+  }
 }
