@@ -3,7 +3,7 @@
  * processes a reply dropped into data/mailbox/new while it runs, and stops cleanly on SIGTERM.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -28,13 +28,15 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Waits, polling the folder, until `count` files are in it; fails after the time limit. */
-async function waitForFiles(folder: string, count: number, limitMs: number): Promise<string[]> {
+/** Waits, polling the folder, until a mail in it contains `text`; fails after the time limit. */
+async function waitForMail(folder: string, text: string, limitMs: number): Promise<string> {
   const until = Date.now() + limitMs;
   for (;;) {
-    const files = (await readdir(folder).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
-    if (files.length >= count) return files;
-    if (Date.now() > until) throw new Error(`${folder} has ${files.length} of ${count} files`);
+    for (const f of (await readdir(folder).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'))) {
+      const content = await readFile(join(folder, f), 'utf8').catch(() => '');
+      if (content.includes(text)) return content;
+    }
+    if (Date.now() > until) throw new Error(`no mail with "${text}" in ${folder}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -50,13 +52,15 @@ it('processes a reply dropped into the Maildir while running, then stops on SIGT
     await mkdir(join(dir, 'data/mailbox/tmp'), { recursive: true });
     await writeFile(join(dir, 'data/mailbox/tmp/r1'), reply({ from: 'Sarah Maas <sarah@delta.example>', body: 'I will attend.\r\n\r\nSarah Maas' }));
     await rename(join(dir, 'data/mailbox/tmp/r1'), join(dir, 'data/mailbox/new/r1'));
-    const files = await waitForFiles(join(dir, 'data/outbox'), 1, 20_000);
-    expect(files).toHaveLength(1);
+    const confirmation = await waitForMail(join(dir, 'data/outbox'), 'To: Sarah Maas <sarah@delta.example>', 20_000);
+    expect(confirmation).toMatch(/^In-Reply-To: <.+@delta\.example>/m);
     expect(await readdir(join(dir, 'data/mailbox/new'))).toEqual([]);
     expect((await readdir(join(dir, 'data/mailbox/cur'))).some((f) => f.startsWith('r1'))).toBe(true);
   } finally {
     worker.kill('SIGTERM');
   }
   expect(await exited).toBe(0);
+  // At start the worker also sent what was due: today's digest to the event's coordinator.
+  await waitForMail(join(dir, 'data/outbox'), 'To: coordinator@inkoop.example', 0);
   expect(stderr).toContain('worker stopped');
 });
