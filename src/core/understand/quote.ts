@@ -3,7 +3,7 @@
  * legal disclaimers removed. Pure functions on strings; HTML is first cut at the client's quote
  * container (htmlReplyPart) and then read as text.
  */
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 
 export interface StrippedReply {
   replyText: string;
@@ -236,13 +236,16 @@ export function htmlReplyPart(html: string): string {
   return head;
 }
 
-/** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */
-export function htmlToText(html: string): string {
-  // Outlook (Word HTML, p.MsoNormal) and editors like it write one <p> per line and mark blank
-  // lines with <p>&nbsp;</p>; there a paragraph is one line, not a line plus a blank one.
-  const paragraphIsLine = /class=["']?MsoNormal|<p[^>]*>\s*(&nbsp;|\u00a0|<o:p>\s*&nbsp;\s*<\/o:p>)\s*<\/p>/i.test(html);
-  try {
-    return convert(html, {
+/**
+ * The html-to-text converter, built once per option set: compile() builds a selector decision tree
+ * (selderee) that costs more than converting a typical reply, so convert() per call is avoided.
+ */
+const converters = new Map<boolean, (html: string) => string>();
+
+function converter(paragraphIsLine: boolean): (html: string) => string {
+  let fn = converters.get(paragraphIsLine);
+  if (!fn) {
+    fn = compile({
       wordwrap: false,
       preserveNewlines: false,
       selectors: [
@@ -257,7 +260,19 @@ export function htmlToText(html: string): string {
         { selector: 'blockquote', options: { trimEmptyLines: true } },
         ...(paragraphIsLine ? [{ selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] : []),
       ],
-    })
+    });
+    converters.set(paragraphIsLine, fn);
+  }
+  return fn;
+}
+
+/** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */
+export function htmlToText(html: string): string {
+  // Outlook (Word HTML, p.MsoNormal) and editors like it write one <p> per line and mark blank
+  // lines with <p>&nbsp;</p>; there a paragraph is one line, not a line plus a blank one.
+  const paragraphIsLine = /class=["']?MsoNormal|<p[^>]*>\s*(&nbsp;|\u00a0|<o:p>\s*&nbsp;\s*<\/o:p>)\s*<\/p>/i.test(html);
+  try {
+    return converter(paragraphIsLine)(html)
       .replace(/[\u00a0\u2007\u202f]/g, ' ')
       .split('\n')
       .map((l) => l.replace(/\s+$/, ''))
