@@ -50,56 +50,78 @@ const STALE_PROCESSING_MS = 5 * 60_000;
 /** Attempts before a message that keeps failing is handed to the review queue. */
 const MAX_ATTEMPTS = 3;
 
+/** Messages claimed, read and acted on together, in one transaction (see processBatch). */
+const BATCH = 50;
+
 export async function processPending(deps: ProcessDeps): Promise<ProcessSummary> {
   const summary: ProcessSummary = { processed: 0, rsvps: 0, review: 0, ignored: 0, bounces: 0, failed: 0 };
   const openEvents = new OpenEvents(deps.prisma, deps.now);
   for (;;) {
-    // New messages first; then claims left by workers that died (few: one per worker at most).
-    let due = await deps.prisma.inboundMessage.findMany({
+    // New messages first, claimed a batch at a time; the claim is conditional on the state, so
+    // of two workers claiming at once each message goes to one of them.
+    const fresh = await deps.prisma.inboundMessage.findMany({
       where: { state: 'received' },
       orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
-      select: { id: true, state: true, claimedBy: true, claimedAt: true, attempts: true },
-      take: 100,
+      select: { id: true },
+      take: BATCH,
     });
-    if (due.length === 0) {
-      const held = await deps.prisma.inboundMessage.findMany({
-        where: { state: 'processing' },
-        select: { id: true, state: true, claimedBy: true, claimedAt: true, attempts: true },
-      });
-      due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, deps.now, STALE_PROCESSING_MS));
-    }
-    if (due.length === 0) break;
-    for (const candidate of due) {
-      const claim = await withRetry(() =>
+    let claimed: Claimed[];
+    if (fresh.length > 0) {
+      const ids = fresh.map((m) => m.id);
+      await withRetry(() =>
         deps.prisma.inboundMessage.updateMany({
-          where: { id: candidate.id, state: candidate.state, claimedBy: candidate.claimedBy, attempts: candidate.attempts },
+          where: { id: { in: ids }, state: 'received' },
           data: { state: 'processing', claimedBy: deps.workerId, claimedAt: deps.now, attempts: { increment: 1 } },
         }),
       );
-      if (claim.count !== 1) continue; // another worker has it
-      try {
-        const outcome = await processOne(deps, candidate.id, openEvents);
-        summary.processed++;
-        summary[outcome]++;
-      } catch (e) {
-        const attempts = candidate.attempts + 1;
-        const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-        deps.logger.error({ id: candidate.id, attempts, error: message }, 'message could not be processed');
-        await withRetry(() =>
-          deps.prisma.$transaction(async (tx) => {
-            const giveUp = attempts >= MAX_ATTEMPTS;
-            await tx.inboundMessage.update({
-              where: { id: candidate.id },
-              data: { state: giveUp ? 'failed' : 'received', error: message, claimedBy: null },
-            });
-            if (giveUp) {
-              await tx.reviewItem.create({
-                data: { reason: 'failed', messageId: candidate.id, detail: `could not be processed: ${message}`, createdAt: deps.now },
-              });
-            }
+      claimed = await deps.prisma.inboundMessage.findMany({
+        where: { id: { in: ids }, state: 'processing', claimedBy: deps.workerId },
+        orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+        select: CLAIMED,
+      });
+    } else {
+      // Then claims left by workers that died (few: one batch per worker at most).
+      const held = await deps.prisma.inboundMessage.findMany({
+        where: { state: 'processing' },
+        select: { id: true, claimedBy: true, claimedAt: true, attempts: true },
+      });
+      claimed = [];
+      for (const m of held.filter((h) => isClaimStale(h.claimedBy, h.claimedAt, deps.now, STALE_PROCESSING_MS))) {
+        const claim = await withRetry(() =>
+          deps.prisma.inboundMessage.updateMany({
+            where: { id: m.id, state: 'processing', claimedBy: m.claimedBy, attempts: m.attempts },
+            data: { claimedBy: deps.workerId, claimedAt: deps.now, attempts: { increment: 1 } },
           }),
         );
-        summary.failed++;
+        if (claim.count === 1) claimed.push(await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: m.id }, select: CLAIMED }));
+      }
+      if (held.length > 0 && claimed.length === 0) break;
+    }
+    if (fresh.length === 0 && claimed.length === 0) break;
+    if (claimed.length === 0) continue; // another worker took this batch
+
+    const prepared: (Prepared | (Claimed & { error: unknown }))[] = [];
+    for (const message of claimed) prepared.push(await prepare(deps, message));
+    // Read outside the transaction: on SQLite a second connection would wait for its lock.
+    await openEvents.list();
+    try {
+      const outcomes = await inTransaction(deps, (tx) => actOnAll(deps, tx, prepared, openEvents));
+      for (const outcome of outcomes) {
+        summary.processed++;
+        summary[outcome]++;
+      }
+    } catch (batchError) {
+      // One message can spoil a batch: act on each alone, so only that one is retried or failed.
+      deps.logger.debug({ error: firstLine(batchError), size: prepared.length }, 'batch failed; processing its messages one by one');
+      for (const message of prepared) {
+        try {
+          const [outcome] = await inTransaction(deps, (tx) => actOnAll(deps, tx, [message], openEvents));
+          summary.processed++;
+          summary[outcome!]++;
+        } catch (e) {
+          await recordFailure(deps, message.id, message.attempts, e);
+          summary.failed++;
+        }
       }
     }
   }
@@ -108,54 +130,111 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
 
 type Outcome = 'rsvps' | 'review' | 'ignored' | 'bounces';
 
-async function processOne(deps: ProcessDeps, id: string, openEvents: OpenEvents): Promise<Outcome> {
-  const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id }, select: { raw: true, receivedAt: true } });
-  const raw = Buffer.from(row.raw);
-  const anatomy = await readMessage(raw);
-  const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
-  const statedAt = statedAtOf(anatomy, row.receivedAt, deps.now);
-  // Read outside the transaction: on SQLite a second connection would wait for its lock.
-  await openEvents.list();
+const CLAIMED = { id: true, size: true, receivedAt: true, attempts: true } as const;
+interface Claimed {
+  id: string;
+  size: number;
+  receivedAt: Date;
+  attempts: number;
+}
 
+interface Prepared {
+  id: string;
+  attempts: number;
+  anatomy: MessageAnatomy;
+  classification: Classification;
+  statedAt: Date;
+}
+
+/** The pure part, outside any transaction: read the source, take it apart, classify it. */
+async function prepare(deps: ProcessDeps, message: Claimed): Promise<Prepared | (Claimed & { error: unknown })> {
+  try {
+    const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: message.id }, select: { raw: true } });
+    const anatomy = await readMessage(Buffer.from(row.raw));
+    const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
+    return { id: message.id, attempts: message.attempts, anatomy, classification, statedAt: statedAtOf(anatomy, message.receivedAt, deps.now) };
+  } catch (error) {
+    return { ...message, error };
+  }
+}
+
+function inTransaction<T>(deps: ProcessDeps, work: (tx: Tx) => Promise<T>): Promise<T> {
   return withRetry(() =>
-    deps.prisma.$transaction(
-      async (tx) => {
-        const act = new MessageActor(deps, tx, id, anatomy, classification, statedAt, openEvents);
-        const result = await act.run();
-        // Conditional on the claim: if another worker took the message over meanwhile, this
-        // transaction and everything it wrote are rolled back.
-        const still = await tx.inboundMessage.updateMany({
-          where: { id, state: 'processing', claimedBy: deps.workerId },
-          data: {
-            fromAddress: anatomy.from?.address.toLowerCase() ?? null,
-            fromName: anatomy.from?.name ?? null,
-            subject: anatomy.subject,
-            date: anatomy.date,
-            inReplyTo: anatomy.inReplyTo,
-            references: anatomy.references,
-            kind: classification.kind,
-            intent: classification.intent,
-            partySize: classification.partySize,
-            attendees: classification.attendees,
-            replyText: classification.replyText,
-            confidence: classification.confidence,
-            reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`)],
-            state: result.state,
-            outcome: result.outcome,
-            eventId: result.eventId ?? null,
-            inviteeId: result.inviteeId ?? null,
-            processedAt: deps.now,
-            claimedBy: null,
-            error: null,
-          },
-        });
-        if (still.count !== 1) throw new Error('claim lost to another worker');
-        deps.logger.info({ id, kind: classification.kind, intent: classification.intent, outcome: result.outcome }, 'message processed');
-        return result.counted;
-      },
-      { timeout: 30_000, maxWait: 30_000, ...(deps.serializable ? { isolationLevel: 'Serializable' as const } : {}) },
-    ),
+    deps.prisma.$transaction(work, {
+      timeout: 60_000,
+      maxWait: 30_000,
+      ...(deps.serializable ? { isolationLevel: 'Serializable' as const } : {}),
+    }),
   );
+}
+
+async function actOnAll(deps: ProcessDeps, tx: Tx, messages: (Prepared | (Claimed & { error: unknown }))[], openEvents: OpenEvents): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const message of messages) {
+    if ('error' in message) throw message.error;
+    outcomes.push(await actOn(deps, tx, message, openEvents));
+  }
+  return outcomes;
+}
+
+async function actOn(deps: ProcessDeps, tx: Tx, message: Prepared, openEvents: OpenEvents): Promise<Outcome> {
+  const { id, anatomy, classification } = message;
+  const act = new MessageActor(deps, tx, id, anatomy, classification, message.statedAt, openEvents);
+  const result = await act.run();
+  // Conditional on the claim: if another worker took the message over meanwhile, this
+  // transaction and everything it wrote are rolled back.
+  const still = await tx.inboundMessage.updateMany({
+    where: { id, state: 'processing', claimedBy: deps.workerId },
+    data: {
+      fromAddress: anatomy.from?.address.toLowerCase() ?? null,
+      fromName: anatomy.from?.name ?? null,
+      subject: anatomy.subject,
+      date: anatomy.date,
+      inReplyTo: anatomy.inReplyTo,
+      references: anatomy.references,
+      kind: classification.kind,
+      intent: classification.intent,
+      partySize: classification.partySize,
+      attendees: classification.attendees,
+      replyText: classification.replyText,
+      confidence: classification.confidence,
+      reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`)],
+      state: result.state,
+      outcome: result.outcome,
+      eventId: result.eventId ?? null,
+      inviteeId: result.inviteeId ?? null,
+      processedAt: deps.now,
+      claimedBy: null,
+      error: null,
+    },
+  });
+  if (still.count !== 1) throw new Error('claim lost to another worker');
+  deps.logger.info({ id, kind: classification.kind, intent: classification.intent, outcome: result.outcome }, 'message processed');
+  return result.counted;
+}
+
+async function recordFailure(deps: ProcessDeps, id: string, attemptsBefore: number, e: unknown): Promise<void> {
+  const attempts = attemptsBefore;
+  const message = firstLine(e);
+  deps.logger.error({ id, attempts, error: message }, 'message could not be processed');
+  await withRetry(() =>
+    deps.prisma.$transaction(async (tx) => {
+      const giveUp = attempts >= MAX_ATTEMPTS;
+      await tx.inboundMessage.updateMany({
+        where: { id, claimedBy: deps.workerId },
+        data: { state: giveUp ? 'failed' : 'received', error: message, claimedBy: null },
+      });
+      if (giveUp) {
+        await tx.reviewItem.create({
+          data: { reason: 'failed', messageId: id, detail: `could not be processed: ${message}`, createdAt: deps.now },
+        });
+      }
+    }),
+  );
+}
+
+function firstLine(e: unknown): string {
+  return e instanceof Error ? (e.message.split('\n').find((l) => l.trim()) ?? e.message) : String(e);
 }
 
 /** When the sender stated the answer: the message's Date, unless missing or in the future. */
@@ -339,6 +418,7 @@ class MessageActor {
       await enqueueMail(tx, deps.organiser.address, {
         kind: 'confirmation',
         dedupeKey: `confirmation:${this.messageRowId}`,
+        fresh: true,
         eventId,
         inviteeId: invitee.id,
         to: { address: this.from!, name: this.anatomy.from?.name ?? invitee.name },

@@ -37,6 +37,8 @@ export interface NewOutboundMail {
   references?: string[];
   headers?: Record<string, string>;
   now: Date;
+  /** The dedupe key names a cause that has no mail yet (a message acted on once): skip the lookup. */
+  fresh?: boolean;
 }
 
 type Tx = Prisma.TransactionClient | PrismaClient;
@@ -61,8 +63,10 @@ export function automaticHeaders(kind: OutboundKind): Record<string, string> {
 
 /** Writes the mail into the outbox (inside the caller's transaction). Returns its Message-ID, or null if it was there already. */
 export async function enqueueMail(tx: Tx, organiserAddress: string, mail: NewOutboundMail): Promise<string | null> {
-  const existing = await tx.outboundMail.findUnique({ where: { dedupeKey: mail.dedupeKey }, select: { id: true } });
-  if (existing) return null;
+  if (!mail.fresh) {
+    const existing = await tx.outboundMail.findUnique({ where: { dedupeKey: mail.dedupeKey }, select: { id: true } });
+    if (existing) return null;
+  }
   const messageId = newMessageId(organiserAddress);
   await tx.outboundMail.create({
     data: {
@@ -132,17 +136,19 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
       due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
     }
     if (due.length === 0) break;
-    const claimed: typeof due = [];
-    for (const mail of due) {
-      handled++;
-      const claim = await withRetry(() =>
-        prisma.outboundMail.updateMany({
-          where: { id: mail.id, state: mail.state, claimedBy: mail.claimedBy, attempts: mail.attempts },
-          data: { state: 'sending', claimedBy: workerId, claimedAt: now, attempts: { increment: 1 } },
-        }),
-      );
-      if (claim.count === 1) claimed.push(mail);
-    }
+    // One conditional claim for the whole batch; what this worker got is read back.
+    const ids = due.map((m) => m.id);
+    await withRetry(() =>
+      prisma.outboundMail.updateMany({
+        where: { id: { in: ids }, OR: [{ state: 'pending' }, { state: 'sending', claimedBy: { in: [...new Set(due.map((m) => m.claimedBy ?? ''))] } }] },
+        data: { state: 'sending', claimedBy: workerId, claimedAt: now, attempts: { increment: 1 } },
+      }),
+    );
+    handled += due.length;
+    const claimed = await prisma.outboundMail.findMany({
+      where: { id: { in: ids }, state: 'sending', claimedBy: workerId },
+      orderBy: { createdAt: 'asc' },
+    });
     const suppressed = new Map(
       (await prisma.suppression.findMany({ where: { email: { in: [...new Set(claimed.map((m) => m.toAddress))] } } })).map((s) => [s.email, s]),
     );
@@ -194,7 +200,7 @@ async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: Del
     summary.sent++;
   } catch (e) {
     const err = e instanceof SendError ? e : new SendError(e instanceof Error ? e.message : String(e), 'ETRANSIENT');
-    const attempts = mail.attempts + 1;
+    const attempts = mail.attempts; // counted by the claim
     const giveUp = err.code === 'EPERMANENT' || attempts >= options.maxAttempts;
     const delay = Math.min(options.retryMaxSeconds, options.retryBaseSeconds * 2 ** (attempts - 1)) * (0.75 + Math.random() / 2);
     await withRetry(() =>
