@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildEventIcs, buildVtimezone, type BuildEventIcsInput, type IcsEvent } from './ics.js';
+import { buildEventIcs, buildVtimezone, fold, type BuildEventIcsInput, type IcsEvent } from './ics.js';
 
 const event: IcsEvent = {
   icalUid: 'consultatie-2018@rsvp.example.test',
@@ -102,6 +102,95 @@ describe('buildEventIcs REQUEST', () => {
   it('rejects an unknown zone and an event that ends before it starts', () => {
     expect(() => build({ event: { ...event, timezone: 'Europe/Nowhere' } })).toThrow(/time zone/);
     expect(() => build({ event: { ...event, endsAt: event.startsAt } })).toThrow(/end after/);
+  });
+});
+
+describe('buildEventIcs text encoding (RFC 5545 3.1, 3.3.11; RFC 6868)', () => {
+  const octets = (line: string) => Buffer.byteLength(line, 'utf8');
+
+  /** Every physical line: CRLF-terminated (no bare CR or LF), at most 75 octets, no split character. */
+  function expectWellFormedLines(ics: string) {
+    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\n[\s\S]*\r\nEND:VCALENDAR\r\n$/);
+    const lines = ics.split('\r\n');
+    for (const line of lines) {
+      expect(line).not.toMatch(/[\r\n]/);
+      expect(octets(line)).toBeLessThanOrEqual(75);
+      // A multi-octet character cut in two would not survive a UTF-8 round trip.
+      expect(Buffer.from(line, 'utf8').toString('utf8')).not.toContain('\ufffd');
+      expect(line).not.toMatch(/[\ud800-\udbff]$|^ ?[\udc00-\udfff]/);
+    }
+    return lines;
+  }
+
+  it('gives back a title with commas, semicolons, backslashes, line breaks and non-ASCII', () => {
+    const title = 'Overleg, ronde 2; zaal C:\\agenda\nTweede regel\r\nDerde — één café 日本語 😀';
+    const ics = build({ event: { ...event, title } });
+    expectWellFormedLines(ics);
+    const unfolded = ics.replace(/\r\n /g, '');
+    expect(unfolded).toContain('SUMMARY:Overleg\\, ronde 2\\; zaal C:\\\\agenda\\nTweede regel\\nDerde — één café 日本語 😀\r\n');
+    // CRLF in the input comes back as the one line break TEXT knows.
+    expect(parse(ics).ev.summary).toBe(title.replace('\r\n', '\n'));
+  });
+
+  it('folds a long location at 75 octets without splitting characters, and ical.js unfolds it', () => {
+    const location = `${'Stengeplein 1, Heinkenszand; zaal “De Schelde” — ingang Kerkstraat, '.repeat(5)}😀é日`;
+    const ics = build({ event: { ...event, location, description: 'ß'.repeat(200) } });
+    const lines = expectWellFormedLines(ics);
+    const locationAt = lines.findIndex((l) => l.startsWith('LOCATION:'));
+    expect(lines[locationAt + 1]).toMatch(/^ /);
+    expect(lines.filter((l) => l.startsWith(' ')).length).toBeGreaterThanOrEqual(10);
+    const { ev } = parse(ics);
+    expect(ev.location).toBe(location);
+    expect(ev.description).toBe('ß'.repeat(200));
+  });
+
+  it('quotes and caret-encodes names in CN so that ical.js reads them back whole', () => {
+    const organiser = 'Gemeente "Borsele", afd. Inkoop; kamer 2:14 ^ noord';
+    const name = 'Jansen, Jan "JJ"\nAanbieder B.V.';
+    const ics = build({ event: { ...event, organiser }, attendee: { email: 'jan@aanbieder.nl', name } });
+    expectWellFormedLines(ics);
+    const { vevent } = parse(ics);
+    expect(vevent.getFirstProperty('organizer')!.getParameter('cn')).toBe(organiser);
+    const attendee = vevent.getFirstProperty('attendee')!;
+    expect(attendee.getParameter('cn')).toBe(name);
+    expect(attendee.getParameter('partstat')).toBe('NEEDS-ACTION');
+    expect(String(attendee.getFirstValue()).toLowerCase()).toBe('mailto:jan@aanbieder.nl');
+  });
+
+  it('leaves out CN, LOCATION and DESCRIPTION when they are empty', () => {
+    const ics = build({ event: { ...event, description: null, location: '' }, attendee: { email: 'jan@aanbieder.nl', name: null } });
+    expect(ics).not.toMatch(/\r\n(LOCATION|DESCRIPTION)[:;]/);
+    const { vevent } = parse(ics);
+    const attendee = vevent.getFirstProperty('attendee')!;
+    expect(String(attendee.getFirstValue()).toLowerCase()).toBe('mailto:jan@aanbieder.nl');
+    expect(attendee.getParameter('cn')).toBeUndefined();
+  });
+
+  it('drops control characters from text and refuses them in an address', () => {
+    const { ev } = parse(build({ event: { ...event, title: 'A\u0000B\u0007C\tD' } }));
+    expect(ev.summary).toBe('ABC\tD');
+    expect(() => build({ attendee: { email: 'jan@aanbieder.nl\r\nATTENDEE:mailto:x@y.z' } })).toThrow(/control character/);
+  });
+});
+
+describe('fold', () => {
+  it('keeps a line of 75 octets and folds one of 76', () => {
+    const a75 = 'X'.repeat(75);
+    expect(fold(a75)).toBe(a75);
+    expect(fold(`${a75}Y`)).toBe(`${a75}\r\n Y`);
+  });
+
+  it('moves a character that would straddle the limit to the next line', () => {
+    // 74 ASCII octets, then é (2 octets): 76 in all, and é may not be cut after its first octet.
+    const line = `${'X'.repeat(74)}é`;
+    expect(fold(line)).toBe(`${'X'.repeat(74)}\r\n é`);
+    const emoji = `${'X'.repeat(73)}😀Z`;
+    expect(fold(emoji)).toBe(`${'X'.repeat(73)}\r\n 😀Z`);
+  });
+
+  it('counts the leading space of continuation lines', () => {
+    const folded = fold('Y'.repeat(75 + 74 + 10));
+    expect(folded.split('\r\n').map((l) => l.length)).toEqual([75, 75, 11]);
   });
 });
 
