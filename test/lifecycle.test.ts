@@ -1,0 +1,203 @@
+/**
+ * The RSVP lifecycle through poll, on SQLite and PostgreSQL: capacity and the waiting list,
+ * promotion, late answers, answers after the event, several events at once, forwarded
+ * invitations, calendar replies, bounces, and what goes to review instead of being acted on.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runInvite } from '../jobs/invite.js';
+import { runPoll } from '../jobs/poll.js';
+import { listInvitees } from '../src/events/events.js';
+import { PROVIDERS } from './support/databases.js';
+import { EVENT_YAML, type Harness, ORGANISER, createHarness, reply, seedEvent } from './support/harness.js';
+
+const NOW = '2026-11-23T09:00:00Z';
+
+function toOf(mail: { to?: unknown }): string {
+  const to = mail.to as { value: { address: string }[] } | undefined;
+  return to?.value[0]?.address ?? '';
+}
+
+describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
+  let h: Harness;
+  const invitation = new Map<string, string>();
+
+  beforeEach(async () => {
+    h = await createHarness(provider, { RSVP_NOW: NOW });
+    await seedEvent(h.app);
+    await runInvite(h.app, 'dialoog-2026');
+    invitation.clear();
+    for (const m of await h.app.db.prisma.outboundMail.findMany({ where: { kind: 'invitation' } })) invitation.set(m.toAddress, m.messageId);
+  });
+  afterEach(async () => {
+    await h?.close();
+  });
+
+  const status = async (email: string) => (await listInvitees(h.app.db.prisma, 'dialoog-2026')).find((i) => i.email === email);
+
+  it('waitlists beyond capacity and promotes in arrival order when a place frees, with a mail', async () => {
+    // Capacity 4: Roel comes with three, Jan with two (does not fit), Sarah alone (fits? 4+1 > 4: no).
+    await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', date: 'Mon, 23 Nov 2026 08:00:00 +0100', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Wij komen met vier personen.' }));
+    await h.drop('2', reply({ from: 'Jan Jansen <jan@walcheren.example>', date: 'Mon, 23 Nov 2026 08:10:00 +0100', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Ik kom graag, met een collega: wij komen met twee personen.' }));
+    await h.drop('3', reply({ from: 'Sarah Maas <sarah@delta.example>', date: 'Mon, 23 Nov 2026 08:20:00 +0100', inReplyTo: invitation.get('sarah@delta.example'), body: 'I will attend.' }));
+    await runPoll(h.app);
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'accepted', partySize: 4 });
+    expect(await status('jan@walcheren.example')).toMatchObject({ status: 'waitlisted', partySize: 2 });
+    expect(await status('sarah@delta.example')).toMatchObject({ status: 'waitlisted', partySize: 1 });
+
+    const before = await h.outbox();
+    await h.drop('4', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', date: 'Mon, 23 Nov 2026 09:30:00 +0100', body: 'Helaas kunnen wij toch niet komen.' }));
+    await h.reopen({ RSVP_NOW: '2026-11-23T10:00:00Z' });
+    await runPoll(h.app);
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'declined', partySize: 0 });
+    // Jan arrived first and fits (2 of 4); Sarah behind him fits too (3 of 4).
+    expect(await status('jan@walcheren.example')).toMatchObject({ status: 'accepted', partySize: 2 });
+    expect(await status('sarah@delta.example')).toMatchObject({ status: 'accepted', partySize: 1 });
+    const sent = await h.outbox(before);
+    expect(sent.map(toOf).sort()).toEqual(['jan@walcheren.example', 'roel@zorgpunt.example', 'sarah@delta.example']);
+    const promoted = sent.find((m) => toOf(m) === 'jan@walcheren.example')!;
+    expect(promoted.attachments.some((a) => a.content.toString().includes('METHOD:REQUEST'))).toBe(true);
+    const history = await h.app.db.prisma.rsvp.findMany({ where: { invitee: { email: 'jan@walcheren.example' } }, orderBy: { recordedAt: 'asc' } });
+    expect(history.map((r) => [r.fromStatus, r.toStatus, r.source])).toEqual([
+      ['invited', 'waitlisted', 'email'],
+      ['waitlisted', 'accepted', 'promotion'],
+    ]);
+  });
+
+  it('an older message that arrives later changes nothing', async () => {
+    await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', date: 'Mon, 23 Nov 2026 09:00:00 +0100', body: 'Ik kom niet, helaas.' }));
+    await runPoll(h.app);
+    await h.drop('2', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', date: 'Sun, 22 Nov 2026 09:00:00 +0100', body: 'Ik kom graag.' }));
+    const before = await h.outbox();
+    const summary = await runPoll(h.app);
+    expect(summary).toMatchObject({ processed: 1, ignored: 1, sent: 0 });
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'declined' });
+    expect(await h.outbox(before)).toEqual([]);
+  });
+
+  it('accepts a late answer, marks it late, and sends answers after the event to review', async () => {
+    await h.reopen({ RSVP_NOW: '2026-12-10T09:00:00Z' });
+    await h.drop('late', reply({ from: 'Sarah Maas <sarah@delta.example>', date: 'Thu, 10 Dec 2026 09:00:00 +0100', body: 'Sorry for the late reply: I will attend.' }));
+    await runPoll(h.app);
+    expect(await status('sarah@delta.example')).toMatchObject({ status: 'accepted' });
+    const sarah = await h.app.db.prisma.invitee.findFirstOrThrow({ where: { email: 'sarah@delta.example' } });
+    expect(sarah.late).toBe(true);
+
+    await h.reopen({ RSVP_NOW: '2026-12-15T09:00:00Z' });
+    await h.drop('after', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), date: 'Tue, 15 Dec 2026 09:00:00 +0100', body: 'Ik kom graag.' }));
+    const before = await h.outbox();
+    await runPoll(h.app);
+    expect(await status('jan@walcheren.example')).toMatchObject({ status: 'invited' });
+    expect(await h.outbox(before)).toEqual([]);
+    const review = await h.app.db.prisma.reviewItem.findMany({ where: { state: 'open' } });
+    expect(review.map((r) => r.reason)).toEqual(['after_event']);
+  });
+
+  it('puts a forwarded invitation\'s respondent on the list, linked to the organisation', async () => {
+    await h.drop('fw', reply({ from: 'Kees de Wit <kees@zorgpunt.example>', subject: 'FW: Dialoogsessie Inkoop Jeugdhulp 2027', body: 'Ik meld mij graag aan.\r\n\r\nMet vriendelijke groet,\r\nKees de Wit' }));
+    await runPoll(h.app);
+    expect(await status('kees@zorgpunt.example')).toMatchObject({ status: 'accepted', name: 'Kees de Wit', organisation: 'Zorgpunt', partySize: 1 });
+    const kees = await h.app.db.prisma.invitee.findFirstOrThrow({ where: { email: 'kees@zorgpunt.example' } });
+    expect(kees.origin).toBe('forwarded');
+  });
+
+  it('lands each reply on the right one of several events for the same person', async () => {
+    const second = EVENT_YAML.replace('slug: dialoog-2026', 'slug: vervolg-2027')
+      .replace('Dialoogsessie Inkoop Jeugdhulp 2027', 'Vervolgsessie Inkoop Jeugdhulp 2027')
+      .replace('2026-12-14T14:00:00+01:00', '2027-01-18T14:00:00+01:00')
+      .replace('2026-12-14T16:30:00+01:00', '2027-01-18T16:30:00+01:00')
+      .replace('2026-12-04T23:59:00+01:00', '2027-01-08T23:59:00+01:00');
+    await seedEvent(h.app, second);
+    await runInvite(h.app, 'vervolg-2027');
+    const secondInvitation = await h.app.db.prisma.outboundMail.findFirstOrThrow({
+      where: { kind: 'invitation', toAddress: 'roel@zorgpunt.example', event: { slug: 'vervolg-2027' } },
+    });
+    await h.drop('a', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: secondInvitation.messageId, body: 'Ik kom graag.' }));
+    await h.drop('b', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), date: 'Mon, 23 Nov 2026 10:05:00 +0100', body: 'Helaas kan ik niet.' }));
+    await h.drop('c', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', subject: 'Aanmelding', date: 'Mon, 23 Nov 2026 10:10:00 +0100', body: 'Ik kom.' }));
+    await runPoll(h.app);
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'declined' });
+    const onSecond = (await listInvitees(h.app.db.prisma, 'vervolg-2027')).find((i) => i.email === 'roel@zorgpunt.example');
+    expect(onSecond).toMatchObject({ status: 'accepted' });
+    // The third names neither event: the coordinator decides.
+    const review = await h.app.db.prisma.reviewItem.findMany({ include: { message: true } });
+    expect(review.map((r) => [r.reason, r.message?.subject])).toEqual([['unmatched', 'Aanmelding']]);
+  });
+
+  it('understands a calendar reply, and a bounce marks the invitee and stops mail to the address', async () => {
+    const event = await h.app.db.prisma.event.findUniqueOrThrow({ where: { slug: 'dialoog-2026' } });
+    await h.drop(
+      'cal',
+      [
+        'From: Sarah Maas <sarah@delta.example>',
+        `To: ${ORGANISER}`,
+        'Subject: Accepted: Dialoogsessie Inkoop Jeugdhulp 2027',
+        'Date: Mon, 23 Nov 2026 09:30:00 +0100',
+        'Message-ID: <cal-1@delta.example>',
+        'MIME-Version: 1.0',
+        'Content-Type: text/calendar; method=REPLY; charset=utf-8',
+        '',
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'METHOD:REPLY',
+        'BEGIN:VEVENT',
+        `UID:${event.icalUid}`,
+        'DTSTAMP:20261123T083000Z',
+        'ATTENDEE;PARTSTAT=ACCEPTED;CN=Sarah Maas:mailto:sarah@delta.example',
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n'),
+    );
+    await h.drop(
+      'dsn',
+      [
+        'From: Mail Delivery System <MAILER-DAEMON@mx.inkoop.example>',
+        `To: ${ORGANISER}`,
+        'Subject: Undelivered Mail Returned to Sender',
+        'Date: Mon, 23 Nov 2026 09:31:00 +0100',
+        'Message-ID: <dsn-1@mx.inkoop.example>',
+        'Auto-Submitted: auto-replied',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain',
+        '',
+        'Your message could not be delivered.',
+        '--b',
+        'Content-Type: message/delivery-status',
+        '',
+        'Reporting-MTA: dns; mx.inkoop.example',
+        '',
+        'Final-Recipient: rfc822; henk@linde.example',
+        'Action: failed',
+        'Status: 5.1.1',
+        'Diagnostic-Code: smtp; 550 5.1.1 No such user',
+        '--b',
+        'Content-Type: text/rfc822-headers',
+        '',
+        `Message-ID: <${invitation.get('henk@linde.example')}>`,
+        'To: henk@linde.example',
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const before = await h.outbox();
+    await runPoll(h.app);
+    expect(await status('sarah@delta.example')).toMatchObject({ status: 'accepted', partySize: 1 });
+    expect(await status('henk@linde.example')).toMatchObject({ status: 'bounced' });
+    const sent = await h.outbox(before);
+    expect(sent.map(toOf)).toEqual(['sarah@delta.example']);
+    expect(await h.app.db.prisma.suppression.findUnique({ where: { email: 'henk@linde.example' } })).not.toBeNull();
+  });
+
+  it('sends unclear answers and questions to review and answers neither', async () => {
+    await h.drop('q', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Is er parkeergelegenheid bij het stadhuis?' }));
+    await h.drop('u', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom misschien wel, maar ik weet het nog niet; kan ik ook online meedoen?' }));
+    const before = await h.outbox();
+    const summary = await runPoll(h.app);
+    expect(summary).toMatchObject({ processed: 2, review: 2, sent: 0 });
+    expect(await h.outbox(before)).toEqual([]);
+    expect(await status('jan@walcheren.example')).toMatchObject({ status: 'invited' });
+  });
+});
