@@ -6,6 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInvite } from '../jobs/invite.js';
 import { runPoll } from '../jobs/poll.js';
+import { runEventCancel, runEventUpdate } from '../jobs/event-change.js';
+import { importEvent } from '../src/events/events.js';
+import { parseEventFile } from '../src/core/event-file.js';
 import { listInvitees } from '../src/events/events.js';
 import { PROVIDERS } from './support/databases.js';
 import { EVENT_YAML, type Harness, ORGANISER, createHarness, reply, seedEvent } from './support/harness.js';
@@ -199,5 +202,39 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(summary).toMatchObject({ processed: 2, review: 2, sent: 0 });
     expect(await h.outbox(before)).toEqual([]);
     expect(await status('jan@walcheren.example')).toMatchObject({ status: 'invited' });
+  });
+
+  it('sends a moved event to who may come with SEQUENCE raised, and a cancellation with METHOD:CANCEL', async () => {
+    await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom graag.' }));
+    await h.drop('2', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Helaas kan ik niet.' }));
+    await runPoll(h.app);
+    const moved = parseEventFile(EVENT_YAML.replace('location: Stadhuis, Markt 1, Goes', 'location: De Stenge, Stengeplein 1, Heinkenszand'));
+    if (!moved.ok) throw new Error('fixture');
+    const before = await h.outbox();
+    const result = await importEvent(h.app.db.prisma, moved.value, h.app.organiser.address, h.app.now());
+    expect(result).toMatchObject({ created: false, rescheduled: true, previous: { location: 'Stadhuis, Markt 1, Goes' } });
+    expect(await runEventUpdate(h.app, 'dialoog-2026', result.previous!)).toMatchObject({ updates: 1 });
+    // The same file again changes nothing and sends nothing.
+    expect(await importEvent(h.app.db.prisma, moved.value, h.app.organiser.address, h.app.now())).toMatchObject({ rescheduled: false });
+    const updates = await h.outbox(before);
+    expect(updates.map(toOf)).toEqual(['roel@zorgpunt.example']);
+    const ics = updates[0]!.attachments.map((a) => a.content.toString()).find((c) => c.includes('BEGIN:VCALENDAR'))!;
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toMatch(/SEQUENCE:1\r?\n/);
+    expect(ics).toContain('De Stenge');
+    expect(updates[0]!.text).toContain('Stadhuis, Markt 1, Goes');
+
+    const beforeCancel = await h.outbox();
+    expect(await runEventCancel(h.app, 'dialoog-2026', 'De bijeenkomst wordt verplaatst naar het voorjaar.')).toMatchObject({ cancellations: 1 });
+    expect(await runEventCancel(h.app, 'dialoog-2026', null)).toMatchObject({ cancellations: 0 });
+    const cancelled = await h.outbox(beforeCancel);
+    expect(cancelled.map(toOf)).toEqual(['roel@zorgpunt.example']);
+    const cancelIcs = cancelled[0]!.attachments.map((a) => a.content.toString()).find((c) => c.includes('BEGIN:VCALENDAR'))!;
+    expect(cancelIcs).toContain('METHOD:CANCEL');
+    expect(cancelIcs).toMatch(/SEQUENCE:2\r?\n/);
+    // A reply to a cancelled event is for the coordinator, not acted on.
+    await h.drop('3', reply({ from: 'Sarah Maas <sarah@delta.example>', inReplyTo: invitation.get('sarah@delta.example'), body: 'I will attend.' }));
+    const polled = await runPoll(h.app);
+    expect(polled).toMatchObject({ processed: 1, sent: 0 });
   });
 });

@@ -19,6 +19,7 @@ import { runInvite } from '../../jobs/invite.js';
 import { runRemind } from '../../jobs/remind.js';
 import { runDigest } from '../../jobs/digest.js';
 import { runWorker } from '../../jobs/worker.js';
+import { runEventCancel, runEventUpdate } from '../../jobs/event-change.js';
 import { classifyFiles } from './classify.js';
 import { runDemo } from './demo.js';
 import { formatTable } from './table.js';
@@ -115,18 +116,25 @@ export async function main(argv: string[]): Promise<number> {
       }
     });
 
-  program
-    .command('event')
-    .description('events')
+  const event = program.command('event').description('events');
+  event
     .command('import <file>')
-    .description('create an event from a YAML file, or update it by its slug')
+    .description('create an event from a YAML file, or update it by its slug (a new time or place is sent to who may come)')
     .action(async (file: string) => {
       const parsed = parseEventFile(await readText(file));
       if (!parsed.ok) throw new UserError(problemsLine(file, parsed.problems));
       await withApp(async (app) => {
         const result = await importEvent(app.db.prisma, parsed.value, app.organiser.address, app.now());
         print(`${result.created ? 'created' : 'updated'} event ${result.slug}${result.rescheduled ? ' (time or place changed)' : ''}`);
+        if (result.previous) print(summaryLine('update', await runEventUpdate(app, result.slug, result.previous)));
       });
+    });
+  event
+    .command('cancel <slug>')
+    .description('cancel the event: everyone who accepted, may come or waits for a place gets METHOD:CANCEL')
+    .option('--reason <text>', 'a sentence for the mail')
+    .action(async (slug: string, opts: { reason?: string }) => {
+      await withApp(async (app) => print(summaryLine('cancel', await runEventCancel(app, slug, opts.reason ?? null))));
     });
 
   program

@@ -17,6 +17,8 @@ export interface ImportEventResult {
   created: boolean;
   /** Time or place changed on an existing event: its iCalendar SEQUENCE was raised. */
   rescheduled: boolean;
+  /** What the time and place were before, when rescheduled. */
+  previous: { startsAt: Date; endsAt: Date; location: string } | null;
 }
 
 export async function importEvent(prisma: PrismaClient, file: EventFile, organiserAddress: string, now: Date): Promise<ImportEventResult> {
@@ -39,7 +41,7 @@ export async function importEvent(prisma: PrismaClient, file: EventFile, organis
     const existing = await tx.event.findUnique({ where: { slug: file.slug } });
     if (!existing) {
       await tx.event.create({ data: { slug: file.slug, ...fields, icalUid: `${randomUUID()}@${domain}`, createdAt: now } });
-      return { slug: file.slug, created: true, rescheduled: false };
+      return { slug: file.slug, created: true, rescheduled: false, previous: null };
     }
     const rescheduled =
       existing.startsAt.getTime() !== file.startsAt.getTime() ||
@@ -49,7 +51,12 @@ export async function importEvent(prisma: PrismaClient, file: EventFile, organis
       where: { id: existing.id },
       data: { ...fields, ...(rescheduled ? { sequence: { increment: 1 } } : {}) },
     });
-    return { slug: file.slug, created: false, rescheduled };
+    return {
+      slug: file.slug,
+      created: false,
+      rescheduled,
+      previous: rescheduled ? { startsAt: existing.startsAt, endsAt: existing.endsAt, location: existing.location } : null,
+    };
   });
 }
 

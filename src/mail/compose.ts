@@ -214,3 +214,36 @@ export async function composeDigest(
   const mail = await renderer.render('digest', languageOf(input.event), { event: mailEvent(input.event), ...digestData(input.facts, input.day) });
   return { ...mail, ics: null };
 }
+
+/** Time or place changed: the new details and a calendar update (same UID, higher SEQUENCE). */
+export async function composeEventUpdate(
+  renderer: MailRenderer,
+  input: { event: EventFields; invitee: InviteeFields; previous: { startsAt: Date; endsAt: Date; location: string }; organiser: Organiser },
+): Promise<ComposedMail> {
+  const { event, invitee, previous } = input;
+  const changed: { startsAt?: Date; endsAt?: Date; location?: string } = {};
+  if (previous.startsAt.getTime() !== event.startsAt.getTime()) changed.startsAt = previous.startsAt;
+  if (previous.endsAt.getTime() !== event.endsAt.getTime()) changed.endsAt = previous.endsAt;
+  if (previous.location !== event.location) changed.location = previous.location;
+  const mail = await renderer.render('event-update', languageOf(event), {
+    event: mailEvent(event),
+    recipientName: invitee.name,
+    previous: changed,
+    calendarAttached: true,
+  });
+  return { ...mail, ics: calendar(event, invitee, input.organiser, 'REQUEST', invitee.status === 'accepted' ? 'ACCEPTED' : undefined) };
+}
+
+/** The event is cancelled: the calendar entry is withdrawn (METHOD:CANCEL). */
+export async function composeEventCancelled(
+  renderer: MailRenderer,
+  input: { event: EventFields; invitee: InviteeFields; reason: string | null; organiser: Organiser },
+): Promise<ComposedMail> {
+  const mail = await renderer.render('event-cancelled', languageOf(input.event), {
+    event: mailEvent(input.event),
+    recipientName: input.invitee.name,
+    reason: input.reason,
+    calendarAttached: true,
+  });
+  return { ...mail, ics: calendar(input.event, input.invitee, input.organiser, 'CANCEL') };
+}
