@@ -5,8 +5,9 @@
  * Built on mailparser's simpleParser. Never throws: a message mailparser cannot read still yields
  * its headers (read by hand from the top of the raw bytes) and a `problems` list.
  */
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
+import { simpleParser } from 'mailparser';
 import iconv from 'iconv-lite';
+import { fastParse, type MailAddressEntry, type MailFields } from './fast-parse.js';
 
 /** Header name (lower case) → every value it had, unfolded, in order. Encoded words left as is. */
 export type HeaderMap = ReadonlyMap<string, readonly string[]>;
@@ -90,11 +91,11 @@ export function readMessageIds(value: string | null | undefined): string[] {
   return bare && !/\s/.test(bare) ? [bare] : [];
 }
 
-function addressesOf(value: AddressObject | AddressObject[] | undefined): ParsedAddress[] {
+function addressesOf(value: MailFields['to']): ParsedAddress[] {
   if (!value) return [];
   const list = Array.isArray(value) ? value : [value];
   const out: ParsedAddress[] = [];
-  const walk = (entries: AddressObject['value']) => {
+  const walk = (entries: MailAddressEntry[]) => {
     for (const entry of entries) {
       if (entry.group) walk(entry.group);
       else if (entry.address) out.push({ address: entry.address, name: entry.name?.trim() || null });
@@ -143,7 +144,15 @@ function unknownCharsets(raw: string): string[] {
   return [...found];
 }
 
-export async function parseMessage(input: Buffer): Promise<ParsedMessage> {
+export interface ParseOptions {
+  /**
+   * Read common shapes directly (fast-parse.ts) instead of through mailparser; default true. The
+   * result is the same either way; false exists so tests can compare the two.
+   */
+  fast?: boolean;
+}
+
+export async function parseMessage(input: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
   const problems: string[] = [];
   let raw = input;
   // Classic Mac OS line ends (bare CR, no LF at all): neither mailparser nor the header reader
@@ -160,8 +169,8 @@ export async function parseMessage(input: Buffer): Promise<ParsedMessage> {
   if (/^multipart\//.test(type) && !params.boundary) problems.push('multipart-without-boundary');
   else if (params.boundary && !latin.includes(`--${params.boundary}`)) problems.push('multipart-boundary-not-found');
 
-  let mail: ParsedMail | null = null;
-  try {
+  let mail: MailFields | null = options.fast === false ? null : fastParse(raw);
+  if (!mail) try {
     // keepDeliveryStatus: without it mailparser 3.9 merges message/delivery-status into `text`
     // (lib/mail-parser.js textTypes); with it the report arrives as a part we can read per field.
     mail = await simpleParser(raw, {

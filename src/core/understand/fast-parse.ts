@@ -1,0 +1,412 @@
+/**
+ * A direct MIME reader for the shapes most replies have, so that they skip mailparser's stream
+ * machinery (about two thirds of the time readMessage spent on a typical reply went to it):
+ *
+ *   - one text/plain or text/html body;
+ *   - multipart/alternative of text/plain and/or text/html, optionally with a text/calendar part
+ *     (Outlook and Google Calendar answers);
+ *
+ * in 7bit / 8bit / binary / quoted-printable / base64 (RFC 2045 §6), format=flowed or not
+ * (RFC 3676), in UTF-8, US-ASCII, ISO-8859-1/-15 or Windows-1252.
+ *
+ * It yields the same fields simpleParser would (parse.ts reads only these), computed with the same
+ * helpers mailparser uses (libmime for header values, encoded words (RFC 2047) and flowed text,
+ * libqp, iconv-lite, and the addressparser of the nodemailer copy mailparser itself loads), so a
+ * message it accepts reads exactly as through mailparser. Anything else — other types, nested
+ * multiparts, attachments, message/rfc822, other charsets, duplicate structural headers, odd
+ * boundaries, encoded words inside addresses, IDN domains — returns null and goes to mailparser.
+ * anatomy-fast-parse.test.ts runs every fixture through both paths and compares the results.
+ */
+import { createRequire } from 'node:module';
+import iconv from 'iconv-lite';
+
+/** An address as mailparser's addressparser gives it (groups nest). */
+export interface MailAddressEntry {
+  address?: string;
+  name?: string;
+  group?: MailAddressEntry[];
+}
+
+/** The subset of mailparser's ParsedMail that parse.ts reads; ParsedMail is assignable to it. */
+export interface MailFields {
+  subject?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string | string[];
+  from?: { value: MailAddressEntry[] };
+  replyTo?: { value: MailAddressEntry[] };
+  to?: { value: MailAddressEntry[] } | { value: MailAddressEntry[] }[];
+  cc?: { value: MailAddressEntry[] } | { value: MailAddressEntry[] }[];
+  text?: string;
+  html?: string | false;
+  attachments?: { contentType?: string; filename?: string; content: unknown }[];
+}
+
+interface StructuredValue {
+  value: string;
+  params: Record<string, string>;
+}
+
+interface Libmime {
+  decodeHeader(line: string): { key: string; value: string };
+  decodeWords(value: string): string;
+  parseHeaderValue(value: string): StructuredValue;
+  decodeFlowed(value: string, delSp?: boolean): string;
+  normalizeCharset(charset: string): string;
+}
+
+interface Helpers {
+  libmime: Libmime;
+  addressparser: (value: string) => MailAddressEntry[];
+  qpDecode: (value: Buffer) => Buffer;
+}
+
+let helpers: Helpers | null = null;
+
+/**
+ * mailparser's own helpers, loaded on first use (CommonJS, untyped). The addressparser must be the
+ * one from the nodemailer copy mailparser depends on (it ships its own, older than the project's).
+ */
+function load(): Helpers {
+  if (helpers) return helpers;
+  const require = createRequire(import.meta.url);
+  const fromMailparser = createRequire(require.resolve('mailparser'));
+  helpers = {
+    libmime: fromMailparser('libmime') as Libmime,
+    addressparser: fromMailparser('nodemailer/lib/addressparser') as Helpers['addressparser'],
+    qpDecode: (fromMailparser('libqp') as { decode: (v: Buffer) => Buffer }).decode,
+  };
+  return helpers;
+}
+
+interface HeaderLine {
+  key: string;
+  /** The raw line, folds kept as CRLF + WSP, bytes as latin1 characters. */
+  line: string;
+}
+
+/**
+ * Header lines as mailsplit splits them (lib/headers.js _parseHeaders): folded lines joined with
+ * CRLF, keys lower case. null for the cases mailsplit treats specially (mbox "From " line).
+ */
+function splitHeaderLines(block: string): HeaderLine[] | null {
+  const rawLines = block.replace(/[\r\n]+$/, '').split(/\r?\n/);
+  if (/^(From |POST )/i.test(rawLines[0] ?? '') || /^[ \t]/.test(rawLines[0] ?? '')) return null;
+  const lines: HeaderLine[] = [];
+  for (const raw of rawLines) {
+    if ((raw.startsWith(' ') || raw.startsWith('\t')) && lines.length > 0) {
+      lines[lines.length - 1]!.line += '\r\n' + raw;
+    } else {
+      lines.push({ key: raw.slice(0, Math.max(0, raw.indexOf(':'))).trim().toLowerCase(), line: raw });
+    }
+  }
+  return lines;
+}
+
+/** The header block and where the body starts: the first empty line ends the headers. */
+function splitEntity(latin: string): { headers: string; bodyStart: number } | null {
+  if (latin.startsWith('\n') || latin.startsWith('\r\n')) return null;
+  const m = /\n(\r?\n)/.exec(latin);
+  if (!m) return null;
+  return { headers: latin.slice(0, m.index + 1), bodyStart: m.index + 1 + m[1]!.length };
+}
+
+/** A header value as mailsplit's Headers.getFirst gives it; the raw line when not valid UTF-8. */
+function valueOf(lib: Libmime, line: string): string {
+  const utf8 = Buffer.from(line, 'latin1').toString('utf8');
+  const decoded = utf8.includes('\uFFFD') ? line : utf8;
+  return (lib.decodeHeader(decoded).value || '').toString().trim();
+}
+
+interface Structure {
+  type: string;
+  params: Record<string, string>;
+  encoding: string;
+  /** Content-Disposition value, lower case; '' when none. */
+  disposition: string;
+  filename: string | undefined;
+}
+
+/** Content-Type / -Transfer-Encoding / -Disposition of one entity; null when not plain enough. */
+function structureOf(lib: Libmime, lines: HeaderLine[], allowDisposition: boolean): Structure | null {
+  const pick = (key: string): string | null | undefined => {
+    const found = lines.filter((l) => l.key === key);
+    if (found.length > 1) return undefined;
+    return found[0] ? found[0].line : null;
+  };
+  const ct = pick('content-type');
+  const cte = pick('content-transfer-encoding');
+  const cd = pick('content-disposition');
+  if (ct === undefined || cte === undefined || cd === undefined) return null;
+  // Non-ASCII or comments in these would need mailsplit's exact handling; leave them to it.
+  for (const l of [ct, cte, cd]) if (l !== null && /[^\x20-\x7e\r\n\t]|\(/.test(l)) return null;
+  if (cd !== null && !allowDisposition) return null;
+  const parsed = lib.parseHeaderValue(ct === null ? 'text/plain' : valueOf(lib, ct));
+  const type = (parsed.value || '').toLowerCase().trim();
+  if (!type) return null;
+  const encoding = cte === null ? '' : valueOf(lib, cte).toLowerCase().trim();
+  let filename: string | undefined;
+  let disposition = '';
+  if (cd !== null) {
+    const disp = lib.parseHeaderValue(valueOf(lib, cd));
+    disposition = (disp.value || '').toLowerCase().trim();
+    filename = disp.params.filename || undefined;
+  }
+  filename ??= parsed.params.name || undefined;
+  if (filename) filename = lib.decodeWords(filename);
+  return { type, params: parsed.params, encoding, disposition, filename };
+}
+
+const BASE64_BODY = /^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/;
+
+/** Transfer decoding as mailsplit's MimeNode.getDecoder; null for encodings it passes through. */
+function transferDecode(body: Buffer, encoding: string): Buffer | null {
+  switch (encoding) {
+    case '':
+    case '7bit':
+    case '8bit':
+    case 'binary':
+      return body;
+    case 'quoted-printable':
+      return load().qpDecode(body);
+    case 'base64': {
+      const ascii = body.toString('latin1');
+      // libbase64's stream decoder and Buffer.from agree only on clean input.
+      if (!BASE64_BODY.test(ascii)) return null;
+      return Buffer.from(ascii.replace(/[\r\n]/g, ''), 'base64');
+    }
+    default:
+      return null;
+  }
+}
+
+const UTF8ISH = new Set(['ascii', 'usascii', 'utf8']);
+const SINGLE_BYTE = new Set(['iso88591', 'latin1', 'iso885915', 'windows1252', 'cp1252']);
+
+/** A text part's content as mailparser builds node.textContent; null when out of scope. */
+function textOf(body: Buffer, s: Structure): string | null {
+  let bytes = transferDecode(body, s.encoding);
+  if (!bytes) return null;
+  const format = (s.params.format ?? '').toLowerCase().trim();
+  if (format === 'flowed') {
+    const delSp = (s.params.delsp ?? '').toLowerCase().trim() === 'yes';
+    bytes = Buffer.from(load().libmime.decodeFlowed(bytes.toString('latin1'), delSp), 'latin1');
+  }
+  const charset = (s.params.charset || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  let text: string;
+  if (UTF8ISH.has(charset)) text = bytes.toString('utf8');
+  // mailparser: iconv-lite under libmime's canonical name for the charset.
+  else if (SINGLE_BYTE.has(charset)) text = iconv.decode(bytes, load().libmime.normalizeCharset(s.params.charset!));
+  else return null;
+  return text.replace(/\r?\n/g, '\n');
+}
+
+function ensureMessageIdFormat(value: string): string | false {
+  if (!value.length) return false;
+  if (value.charAt(0) !== '<') value = '<' + value;
+  if (value.charAt(value.length - 1) !== '>') value += '>';
+  return value;
+}
+
+function decodeWordsSafe(lib: Libmime, value: string): string {
+  try {
+    return lib.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * mailparser's decodeAddresses for the ordinary case: names decoded (RFC 2047). Encoded words
+ * standing in for a whole address, inside an address, or punycode domains return false.
+ */
+function decodeAddresses(lib: Libmime, list: MailAddressEntry[]): boolean {
+  for (const entry of list) {
+    entry.name = (entry.name || '').toString().trim();
+    if (!entry.address && /^(=\?([^?]+)\?[Bb]\?[^?]*\?=)(\s*=\?([^?]+)\?[Bb]\?[^?]*\?=)*$/.test(entry.name)) return false;
+    if (entry.name) entry.name = decodeWordsSafe(lib, entry.name);
+    if (entry.address && (/=\?[^?]+\?[BbQq]\?[^?]*\?=/.test(entry.address) || /@xn--/.test(entry.address))) return false;
+    if (entry.group && !decodeAddresses(lib, entry.group)) return false;
+  }
+  return true;
+}
+
+const SINGLE_KEYS = new Set(['subject', 'message-id', 'in-reply-to', 'from', 'reply-to']);
+
+/** The message-level fields, as mailparser's processHeaders derives them. */
+function readHeaderFields(lib: Libmime, parse: Helpers['addressparser'], lines: HeaderLine[]): MailFields | null {
+  const values = new Map<string, unknown[]>();
+  const add = (key: string, value: unknown) => {
+    if (!value) return;
+    const list = values.get(key) ?? [];
+    if (Array.isArray(value)) list.push(...(value as unknown[]));
+    else list.push(value);
+    values.set(key, list);
+  };
+  for (const { key, line } of lines) {
+    if (!SINGLE_KEYS.has(key) && key !== 'references' && key !== 'to' && key !== 'cc') continue;
+    let value = ((lib.decodeHeader(line) || { value: '' }).value || '').toString().trim();
+    value = Buffer.from(value, 'latin1').toString();
+    switch (key) {
+      case 'subject':
+        add(key, decodeWordsSafe(lib, value));
+        break;
+      case 'references':
+        add(
+          key,
+          decodeWordsSafe(lib, value)
+            .split(/\s+/)
+            .map(ensureMessageIdFormat)
+            .filter((v) => v),
+        );
+        break;
+      case 'message-id':
+      case 'in-reply-to':
+        add(key, ensureMessageIdFormat(decodeWordsSafe(lib, value)));
+        break;
+      default: {
+        const list = parse(value);
+        if (!decodeAddresses(lib, list)) return null;
+        add(key, { value: list });
+      }
+    }
+  }
+  const last = <T>(key: string): T | undefined => {
+    const list = values.get(key);
+    return list && list.length > 0 ? (list[list.length - 1] as T) : undefined;
+  };
+  const all = <T>(key: string): T[] | undefined => values.get(key) as T[] | undefined;
+  return {
+    subject: last<string>('subject'),
+    messageId: last<string>('message-id'),
+    inReplyTo: last<string>('in-reply-to'),
+    references: all<string>('references'),
+    from: last('from'),
+    replyTo: last('reply-to'),
+    to: all('to'),
+    cc: all('cc'),
+  };
+}
+
+interface Part {
+  structure: Structure;
+  body: Buffer;
+}
+
+/**
+ * The parts of a flat multipart body between "--boundary" lines (RFC 2046 §5.1.1), as mailsplit
+ * cuts them. Delimiter lines must be exact
+ * (no transport padding), and the closing delimiter must be there.
+ */
+function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: number, boundary: string): Part[] | null {
+  const open = `--${boundary}`;
+  const parts: Part[] = [];
+  let partStart = -1;
+  let closed = false;
+  let pos = bodyStart;
+  while (pos < latin.length) {
+    const nl = latin.indexOf('\n', pos);
+    const lineEnd = nl === -1 ? latin.length : nl + 1;
+    if (latin.startsWith('\r' + open, pos)) return null;
+    if (latin.startsWith(open, pos)) {
+      const rest = latin.slice(pos + open.length, lineEnd);
+      const isOpen = rest === '\n' || rest === '\r\n';
+      const isClose = rest === '--' || rest === '--\n' || rest === '--\r\n';
+      if (isOpen || isClose) {
+        if (partStart !== -1) {
+          const part = partOf(lib, raw, latin, partStart, pos);
+          if (!part) return null;
+          parts.push(part);
+        }
+        if (isClose) {
+          closed = true;
+          break;
+        }
+        partStart = lineEnd;
+      } else if (/^--/.test(rest) || /^[ \t]/.test(rest)) {
+        // "--b-- " or "--b " : mailsplit's reading of these differs from a plain one.
+        return null;
+      }
+    }
+    pos = lineEnd;
+  }
+  return closed ? parts : null;
+}
+
+function partOf(lib: Libmime, raw: Buffer, latin: string, start: number, end: number): Part | null {
+  const entity = splitEntity(latin.slice(start, end));
+  if (!entity) return null;
+  const lines = splitHeaderLines(entity.headers);
+  if (!lines) return null;
+  const structure = structureOf(lib, lines, true);
+  if (!structure) return null;
+  // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1), except that
+  // mailsplit keeps it when it is the whole body (message-splitter.js checkTrailingLinebreak).
+  const bodyStart = start + entity.bodyStart;
+  let bodyEnd = end;
+  const whole = latin.slice(bodyStart, end);
+  if (whole !== '\n' && whole !== '\r\n') {
+    if (bodyEnd > bodyStart && latin.charCodeAt(bodyEnd - 1) === 0x0a) bodyEnd--;
+    if (bodyEnd > bodyStart && latin.charCodeAt(bodyEnd - 1) === 0x0d) bodyEnd--;
+  }
+  return { structure, body: raw.subarray(bodyStart, bodyEnd) };
+}
+
+/** Fast path of parse.ts: the fields simpleParser would give, or null to use mailparser. */
+export function fastParse(raw: Buffer): MailFields | null {
+  const latin = raw.toString('latin1');
+  if (!latin.includes('\n')) return null;
+  const entity = splitEntity(latin);
+  if (!entity) return null;
+  const lines = splitHeaderLines(entity.headers);
+  if (!lines) return null;
+  const { libmime: lib, addressparser } = load();
+  const root = structureOf(lib, lines, false);
+  if (!root) return null;
+  const fields = readHeaderFields(lib, addressparser, lines);
+  if (!fields) return null;
+
+  if (root.type === 'text/plain' || root.type === 'text/html') {
+    const content = textOf(raw.subarray(entity.bodyStart), root);
+    if (content === null) return null;
+    // simpleParser with skipHtmlToText: an HTML-only message has text '' and the HTML as html.
+    if (root.type === 'text/plain') return { ...fields, text: content || undefined, html: false, attachments: [] };
+    return { ...fields, text: content ? '' : undefined, html: content || false, attachments: [] };
+  }
+
+  if (root.type !== 'multipart/alternative') return null;
+  const boundary = root.params.boundary;
+  if (!boundary || !/^[\x21-\x7e]+$/.test(boundary) || root.encoding && !['7bit', '8bit', 'binary'].includes(root.encoding)) return null;
+  const parts = splitMultipart(lib, raw, latin, entity.bodyStart, boundary);
+  if (!parts) return null;
+  let text: string | undefined;
+  let html: string | undefined;
+  const attachments: NonNullable<MailFields['attachments']> = [];
+  for (const { structure, body } of parts) {
+    if (structure.type === 'text/plain' || structure.type === 'text/html') {
+      // A named or attached text part is an attachment to mailparser.
+      if (structure.filename || (structure.disposition && structure.disposition !== 'inline')) return null;
+      const content = textOf(body, structure);
+      if (content === null) return null;
+      if (!content) continue;
+      if (structure.type === 'text/plain') {
+        if (text !== undefined) return null;
+        text = content;
+      } else {
+        if (html !== undefined) return null;
+        html = content;
+      }
+    } else if (structure.type === 'text/calendar') {
+      const content = transferDecode(body, structure.encoding);
+      if (!content) return null;
+      attachments.push({
+        contentType: 'text/calendar',
+        ...(structure.filename ? { filename: structure.filename } : {}),
+        content,
+      });
+    } else {
+      return null;
+    }
+  }
+  return { ...fields, text, html: html ?? false, attachments };
+}
