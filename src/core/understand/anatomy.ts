@@ -94,11 +94,23 @@ function toAddress(a: { address: string; name: string | null } | null): MailAddr
   return a ? { address: a.address, name: a.name } : null;
 }
 
-export async function readMessage(raw: Buffer, options?: ReadMessageOptions): Promise<MessageAnatomy> {
+export function readMessage(raw: Buffer, options?: ReadMessageOptions): Promise<MessageAnatomy> {
+  return read(raw, options, true);
+}
+
+/**
+ * readMessage with every message going through mailparser, never the direct reader of
+ * fast-parse.ts. For tests that check both give the same anatomy.
+ */
+export function readMessageViaMailparser(raw: Buffer, options?: ReadMessageOptions): Promise<MessageAnatomy> {
+  return read(raw, options, false);
+}
+
+async function read(raw: Buffer, options: ReadMessageOptions | undefined, fast: boolean): Promise<MessageAnatomy> {
   const max = options?.maxTextChars ?? DEFAULT_MAX_TEXT;
   let parsed: ParsedMessage;
   try {
-    parsed = await parseMessage(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')));
+    parsed = await parseMessage(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), { fast });
   } catch (err) {
     return emptyAnatomy([`unreadable:${err instanceof Error ? err.message : String(err)}`]);
   }

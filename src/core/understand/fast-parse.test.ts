@@ -1,0 +1,199 @@
+/**
+ * The direct MIME reader (fast-parse.ts) must read every message it accepts exactly as mailparser
+ * does: the same ParsedMessage from parse.ts and the same MessageAnatomy from readMessage. Checked
+ * on every fixture of the project and on hand-made messages for the shapes the fixtures lack.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+import { fastParse } from './fast-parse.js';
+import { parseMessage } from './parse.js';
+import { readMessage, readMessageViaMailparser } from './anatomy.js';
+
+const fixturesRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures');
+
+function emlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    const p = join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...emlFiles(p));
+    else if (entry.endsWith('.eml')) out.push(p);
+  }
+  return out;
+}
+
+const files = emlFiles(fixturesRoot);
+
+async function expectSameReading(raw: Buffer): Promise<void> {
+  expect(await parseMessage(raw, { fast: true })).toStrictEqual(await parseMessage(raw, { fast: false }));
+  expect(await readMessage(raw)).toStrictEqual(await readMessageViaMailparser(raw));
+}
+
+describe('every fixture reads the same with and without the direct reader', () => {
+  it('finds the fixtures', () => {
+    expect(files.length).toBeGreaterThan(200);
+  });
+
+  it.each(files.map((f) => [relative(fixturesRoot, f), f]))('%s', async (_name, file) => {
+    await expectSameReading(readFileSync(file));
+  });
+
+  it('takes the direct path for most replies (plain, HTML, alternative, calendar answers)', () => {
+    const replies = files.filter((f) => relative(fixturesRoot, f).startsWith('replies/'));
+    const direct = replies.filter((f) => fastParse(readFileSync(f)) !== null);
+    expect(direct.length / replies.length).toBeGreaterThan(0.85);
+  });
+
+  it('leaves bounces, attachments and forwarded messages to mailparser', () => {
+    const slow = files.filter((f) => fastParse(readFileSync(f)) === null).map((f) => relative(fixturesRoot, f));
+    expect(slow).toContain('messages/mime/mixed-with-attachment.eml');
+    expect(slow).toContain('messages/mime/forwarded-attached-rfc822.eml');
+    expect(slow).toContain('messages/bounce/postfix-dsn-user-unknown.eml');
+    expect(slow).toContain('messages/mime/broken-unknown-charset.eml');
+  });
+});
+
+/** A message from header lines and a body, with the given line end. */
+function mail(headers: string[], body: string, nl = '\r\n', bodyCharset = 'utf-8'): Buffer {
+  return Buffer.concat([Buffer.from(headers.join(nl) + nl + nl, 'utf8'), iconv.encode(body.replace(/\r?\n/g, nl), bodyCharset)]);
+}
+
+const base = ['From: "Jansen, Piet" <piet@example.test>', 'To: info@example.test', 'Message-ID: <m1@example.test>', 'Date: Tue, 16 Oct 2018 10:00:00 +0200'];
+
+function alternative(plain: string[], html: string[], extra: string[] = [], nl = '\r\n'): Buffer {
+  const body = ['preamble', '--b1', ...plain, '--b1', ...html, ...(extra.length ? ['--b1', ...extra] : []), '--b1--', 'epilogue', ''].join('\n');
+  return mail([...base, 'Subject: Re: x', 'MIME-Version: 1.0', 'Content-Type: multipart/alternative; boundary="b1"'], body, nl);
+}
+
+const accepted: Array<[string, Buffer]> = [
+  ['encoded-word subjects and names (Q and B, UTF-8 and ISO-8859-1)', mail(
+    [
+      'From: =?iso-8859-1?Q?Ren=E9e_M=FCller?= <renee@example.test>',
+      'To: =?UTF-8?B?Sm9zw6kgR2FyY8OtYQ==?= <jose@example.test>, "Team" <team@example.test>',
+      'Cc: Leden: a@example.test, b@example.test;',
+      'Message-ID: <m2@example.test>',
+      'Subject: =?utf-8?Q?Re:_Uitnodiging_=E2=80=93_ik_kom?=',
+      '\t=?utf-8?B?IG1ldCB6J24gdHdlZcOrbg==?=',
+      'Content-Type: text/plain; charset=utf-8',
+    ],
+    'Ik kom.\n',
+  )],
+  ['raw UTF-8 in headers, folded References, several To headers', mail(
+    [
+      'From: Zoë Çelik <zoe@example.test>',
+      'To: a@example.test',
+      'To: b@example.test',
+      'Subject: Aanmelding café',
+      'In-Reply-To: <orig@example.test>',
+      'References: <r1@example.test>',
+      ' <r2@example.test>\t<orig@example.test>',
+      'Content-Type: text/plain; charset="UTF-8"',
+      'Content-Transfer-Encoding: 8bit',
+    ],
+    'Ja, wij komen met z’n drieën.\n\n> quoted\n',
+  )],
+  ['two Subject headers (mailparser keeps the last)', mail([...base, 'Subject: first', 'Subject: second', 'Content-Type: text/plain'], 'Ik kom\n')],
+  ['quoted-printable with soft breaks, LF line ends', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'],
+    'Ik kom graag naar de bijeenkomst en neem een collega mee, hij heet =\nJan de Vries.=20\nGroet =E2=80=93 Piet\n',
+    '\n',
+  )],
+  ['base64 UTF-8', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64'],
+    Buffer.from('Wij komen met ons vieren.\r\nGroet, Anneke\r\n').toString('base64').replace(/(.{20})/g, '$1\n') + '\n',
+  )],
+  ['windows-1252 and iso-8859-1 bodies', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/plain; charset=windows-1252', 'Content-Transfer-Encoding: 8bit'],
+    'Prijs \u20ac 10, ik kom \u201cgraag\u201d \u2013 caf\u00e9\n',
+    '\r\n',
+    'windows-1252',
+  )],
+  ['iso-8859-1 quoted-printable', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/plain; charset=ISO-8859-1', 'Content-Transfer-Encoding: quoted-printable'],
+    'Ik kom graag, tot ziens in de caf=E9.\n',
+  )],
+  ['format=flowed with and without delsp', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/plain; charset=utf-8; format=flowed; delsp=yes'],
+    'Ik kom graag naar de  \nbijeenkomst. \nGroet\n-- \nPiet\n',
+  )],
+  ['HTML only, quoted-printable', mail(
+    [...base, 'Subject: Re: x', 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable'],
+    '<p>Ik kom=\n graag</p><div class=3D"gmail_quote">quote</div>\n',
+  )],
+  ['alternative of plain and HTML, parts in quoted-printable and base64', alternative(
+    ['Content-Type: text/plain; charset="utf-8"', 'Content-Transfer-Encoding: quoted-printable', '', 'Ik kom =E2=80=93 Piet', ''],
+    ['Content-Type: text/html; charset="utf-8"', 'Content-Transfer-Encoding: base64', '', Buffer.from('<p>Ik kom – Piet</p>').toString('base64')],
+  )],
+  ['alternative with LF line ends and an empty plain part', alternative(
+    ['Content-Type: text/plain; charset=us-ascii', '', ''],
+    ['Content-Type: text/html; charset=us-ascii', '', '<p>Ik kom</p>', '', ''],
+    [],
+    '\n',
+  )],
+  ['alternative with a calendar answer part', alternative(
+    ['Content-Type: text/plain; charset=utf-8', '', 'Geaccepteerd'],
+    ['Content-Type: text/html; charset=utf-8', '', '<p>Geaccepteerd</p>'],
+    [
+      'Content-Type: text/calendar; charset="utf-8"; method=REPLY; name="reply.ics"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:piet@example.test\r\nUID:u1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n').toString('base64'),
+    ],
+  )],
+];
+
+describe('hand-made messages in the direct reader’s scope', () => {
+  it.each(accepted)('%s', async (_name, raw) => {
+    expect(fastParse(raw)).not.toBeNull();
+    await expectSameReading(raw);
+  });
+
+  it('decodes what it reads (not only agrees with mailparser)', async () => {
+    const parsed = await parseMessage(accepted[0]![1]);
+    expect(parsed.from).toEqual({ address: 'renee@example.test', name: 'Renée Müller' });
+    expect(parsed.to.map((a) => a.name)).toEqual(['José García', 'Team']);
+    expect(parsed.subject).toBe('Re: Uitnodiging – ik kom met z\'n tweeën');
+    const cp1252 = await parseMessage(accepted.find(([n]) => n.startsWith('windows-1252'))![1]);
+    expect(cp1252.text).toContain('€ 10');
+    const calendar = await readMessage(accepted.find(([n]) => n.includes('calendar answer'))![1]);
+    expect(calendar.calendar?.partstat).toBe('ACCEPTED');
+  });
+});
+
+const declined: Array<[string, Buffer]> = [
+  ['multipart/mixed with an attachment', mail(
+    [...base, 'Subject: x', 'Content-Type: multipart/mixed; boundary="m"'],
+    '--m\nContent-Type: text/plain\n\nIk kom\n--m\nContent-Type: application/pdf; name="a.pdf"\nContent-Transfer-Encoding: base64\n\nJVBERg==\n--m--\n',
+  )],
+  ['a charset outside the list', mail([...base, 'Subject: x', 'Content-Type: text/plain; charset=koi8-r'], 'Я приду\n', '\r\n', 'koi8-r')],
+  ['a delimiter line with trailing blanks', mail(
+    [...base, 'Subject: x', 'Content-Type: multipart/alternative; boundary="b"'],
+    '--b \nContent-Type: text/plain\n\nIk kom\n--b--\n',
+  )],
+  ['no closing delimiter', mail(
+    [...base, 'Subject: x', 'Content-Type: multipart/alternative; boundary="b"'],
+    '--b\nContent-Type: text/plain\n\nIk kom\n',
+  )],
+  ['an encoded word standing for a whole address', mail(
+    ['From: =?utf-8?B?UGlldCA8cGlldEBleGFtcGxlLnRlc3Q+?=', 'Subject: x', 'Content-Type: text/plain'],
+    'Ik kom\n',
+  )],
+  ['base64 with stray characters', mail(
+    [...base, 'Subject: x', 'Content-Type: text/plain', 'Content-Transfer-Encoding: base64'],
+    'SWsga29t!\n',
+  )],
+  ['a text part sent as attachment', alternative(
+    ['Content-Type: text/plain', 'Content-Disposition: attachment; filename="a.txt"', '', 'Ik kom'],
+    ['Content-Type: text/html', '', '<p>x</p>'],
+  )],
+  ['two Content-Type headers', mail([...base, 'Subject: x', 'Content-Type: text/plain', 'Content-Type: text/html'], 'Ik kom\n')],
+];
+
+describe('messages outside the direct reader’s scope go to mailparser', () => {
+  it.each(declined)('%s', async (_name, raw) => {
+    expect(fastParse(raw)).toBeNull();
+    await expectSameReading(raw);
+  });
+});
