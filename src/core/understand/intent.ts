@@ -66,6 +66,13 @@ function compile(pattern: string): RegExp | null {
   return re;
 }
 
+/** The index after the code point at `i` (ECMA-262 AdvanceStringIndex with unicode). */
+function advance(text: string, i: number): number {
+  if (i + 1 >= text.length) return i + 1;
+  const c = text.charCodeAt(i);
+  return c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? i + 2 : i + 1;
+}
+
 /** Typographic quotes and no-break spaces as plain ones, so "z’n" and "can’t" match the rules. */
 export function normaliseText(text: string): string {
   return text
@@ -139,8 +146,14 @@ function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
   for (const rule of rules) {
     const re = compile(rule.pattern);
     if (!re) continue;
-    for (const m of text.matchAll(re)) {
-      if (m[0].length === 0) continue;
+    // An exec loop on the cached regex rather than matchAll, which clones the regex on every call
+    // (RegExp.prototype[Symbol.matchAll]); the matches are the same.
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0].length === 0) {
+        // As matchAll does: step over the empty match by one code point (flag u).
+        re.lastIndex = advance(text, re.lastIndex);
+        continue;
+      }
       found.push({ rule, start: m.index, end: m.index + m[0].length, text: m[0] });
     }
   }
