@@ -26,6 +26,8 @@ const run = promisify(execFile);
 const BIN = resolve('bin/rsvp.js');
 const NOW = '2026-11-23T09:00:00Z';
 const N = 300;
+/** The config's default outbox.maxConnections: mails in flight at once. */
+const MAX_CONNECTIONS = 5;
 
 let smtp: SmtpReceiver;
 
@@ -252,6 +254,9 @@ async function expectExactlyOnce(world: World, sent: Reply[], kills: number): Pr
   expect(times.size).toBe(outbox.length);
   const tooOften = [...times].filter(([, n]) => n > kills + 1);
   expect(tooOften).toEqual([]);
+  // In flight at a kill are at most the pool's connections (outbox.maxConnections, default 5).
+  const again = [...times.values()].reduce((sum, n) => sum + n - 1, 0);
+  expect(again).toBeLessThanOrEqual(kills * MAX_CONNECTIONS);
   // Each receipt went to the row's recipient.
   const rowOf = new Map(outbox.map((m) => [m.messageId, m]));
   for (const m of smtp.messages) expect(m.to).toEqual([rowOf.get(messageIdOfRaw(m.raw)!)!.toAddress]);
@@ -324,6 +329,10 @@ describe('kill -9 in the middle of a poll', () => {
 
 describe('two polls at once on PostgreSQL', () => {
   let world: World;
+  let sent: Reply[];
+  /** Polls that ended with an error while another ran beside them (restarted, as the worker's schedule would). */
+  const failures: string[] = [];
+  let killLanded = false;
 
   beforeAll(async () => {
     world = await createWorld('postgresql');
@@ -336,18 +345,35 @@ describe('two polls at once on PostgreSQL', () => {
     smtp.clear();
     const people = invitees(N, 'pg');
     await seed(world, people);
-    const sent = replies(people, 'pg');
+    sent = replies(people, 'pg');
     await appendMessage(world.imapUrl, ...sent.map((r) => r.raw));
 
     const count = counters(world);
     const target = Math.floor(N * (0.15 + Math.random() * 0.45));
-    const a = startPoll(world);
-    const b = startPoll(world);
-    const killed = await killWhen(a, async () => (await count.processed()) >= target);
-    expect(killed, `poll A ended before it was killed: ${a.stderr()}`).toBe(true);
-    const other = await b.exit;
-    // A second poll on the same database and mailbox is a normal situation, not an error.
-    expect(other.code, b.stderr()).toBe(0);
+    // Two polls at once. One that fails is recorded and started again, so that two keep running
+    // side by side until the kill; the one in the first slot is then killed midway.
+    const slots = [startPoll(world), startPoll(world)];
+    const ended = (p: PollProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
+    const restartFailed = async () => {
+      for (let i = 0; i < slots.length; i++) {
+        if (!ended(slots[i]!)) continue;
+        const { code } = await slots[i]!.exit;
+        if (code === 0) continue;
+        failures.push(slots[i]!.stderr().trim());
+        if (failures.length > 6) throw new Error(`polls keep failing: ${failures.join(' | ')}`);
+        slots[i] = startPoll(world);
+      }
+    };
+    for (;;) {
+      await restartFailed();
+      if ((await count.processed()) >= target) break;
+      if (slots.every(ended)) break;
+      await pause(10);
+    }
+    killLanded = await killWhen(slots[0]!, async () => true);
+    expect(killLanded, `the first poll ended before it could be killed; failures: ${failures.join(' | ')}`).toBe(true);
+    const other = await slots[1]!.exit;
+    if (other.code !== 0) failures.push(slots[1]!.stderr().trim());
 
     const last = startPoll(world);
     const { code } = await last.exit;
@@ -355,6 +381,17 @@ describe('two polls at once on PostgreSQL', () => {
 
     await expectExactlyOnce(world, sent, 1);
   }, 300_000);
+
+  // BUG (src/inbound/ingest.ts, storeBatch, lines 97-103 at 43a5d3c): the batch is stored by
+  // findUnique-then-create on InboundMessage.messageId. Two polls that fetched the same new
+  // messages both find none stored; the second create waits for the first transaction and then
+  // fails with P2002 "Unique constraint failed on InboundMessage_messageId_key", which
+  // isRetryableDbError (src/db/client.ts) does not retry, so that whole poll exits 1. Nothing is
+  // lost or doubled (the other poll stored the batch), but a second worker on PostgreSQL fails
+  // its poll whenever both read the same new mail.
+  it.fails('a poll running beside another one on the same mailbox does not fail', () => {
+    expect(failures).toEqual([]);
+  });
 });
 
 describe('an auto-reply and bounce storm', () => {
