@@ -66,6 +66,94 @@ function compile(pattern: string): RegExp | null {
   return re;
 }
 
+/**
+ * A pattern with its assertions taken out (look-arounds, ^, $, \b, \B): it matches wherever the
+ * pattern does and more, and it no longer depends on what surrounds a clause. null when the pattern
+ * cannot be read that way (then the rule is always run).
+ */
+export function relaxPattern(pattern: string): string | null {
+  // Taking out an assertion renumbers the groups after it; a back-reference could then change.
+  if (/\\[1-9]|\\k</.test(pattern)) return null;
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const next = pattern[i + 1];
+      if (next === undefined) return null;
+      if (!inClass && (next === 'b' || next === 'B')) {
+        i++;
+        continue;
+      }
+      out += c + next;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      continue;
+    }
+    if (c === '^' || c === '$') continue;
+    if (c === '(' && /^\(\?(?:=|!|<=|<!)/.test(pattern.slice(i, i + 4))) {
+      // Skip to the matching parenthesis.
+      let depth = 0;
+      let cls = false;
+      let j = i;
+      for (; j < pattern.length; j++) {
+        const d = pattern[j]!;
+        if (d === '\\') {
+          j++;
+          continue;
+        }
+        if (cls) {
+          if (d === ']') cls = false;
+          continue;
+        }
+        if (d === '[') cls = true;
+        else if (d === '(') depth++;
+        else if (d === ')' && --depth === 0) break;
+      }
+      if (j >= pattern.length) return null;
+      // A quantifier after an assertion (not valid with flag u anyway) would now bind elsewhere.
+      if (/^[*+?{]/.test(pattern.slice(j + 1))) return null;
+      i = j;
+      continue;
+    }
+    out += c;
+  }
+  return inClass ? null : out;
+}
+
+const relaxedCache = new Map<string, RegExp | null>();
+
+/**
+ * The rules that can match some clause. A clause is a substring of the joined text and only the
+ * assertions look outside a match, so a rule whose relaxed pattern finds nothing in the joined
+ * clauses matches none of them; the others are run per clause as before. Most rules find nothing
+ * in a short reply, which saves running every rule on every clause.
+ */
+function rulesThatMayMatch(joined: string, rules: IntentRule[]): IntentRule[] {
+  return rules.filter((rule) => {
+    let re = relaxedCache.get(rule.pattern);
+    if (re === undefined) {
+      const source = relaxPattern(rule.pattern);
+      try {
+        re = source === null ? null : new RegExp(source, 'iu');
+      } catch {
+        re = null;
+      }
+      relaxedCache.set(rule.pattern, re);
+    }
+    return re === null || re.test(joined);
+  });
+}
+
 /** The index after the code point at `i` (ECMA-262 AdvanceStringIndex with unicode). */
 function advance(text: string, i: number): number {
   if (i + 1 >= text.length) return i + 1;
@@ -251,7 +339,9 @@ export const MAX_ANALYSED_CHARS = 4000;
 /** Reads the intent with everything the party and name readers need as well. */
 export function readIntent(replyText: string, rules: IntentRule[]): IntentReading {
   const long = replyText.length > MAX_ANALYSED_CHARS;
-  const clauses = splitClauses(replyText.slice(0, MAX_ANALYSED_CHARS)).map((c) => readClause(c, rules));
+  const raw = splitClauses(replyText.slice(0, MAX_ANALYSED_CHARS));
+  const active = rulesThatMayMatch(raw.map((c) => c.text).join('\n'), rules);
+  const clauses = raw.map((c) => readClause(c, active));
   const reasons: string[] = [];
   for (let i = 1; i < clauses.length; i++) {
     // "Ik zou graag komen, maar helaas …": a wish in the conditional followed by a regret is a decline.
