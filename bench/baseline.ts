@@ -7,6 +7,7 @@
 import { ImapFlow } from 'imapflow';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
+import { imapOptionsOf } from '../test/support/dovecot.js';
 
 export interface BaselineOptions {
   imapUrl: string;
@@ -40,16 +41,8 @@ function toAsync<T>(items: AsyncIterable<T> | Iterator<T>): AsyncIterator<T> {
 }
 
 export async function baselineThroughput({ imapUrl, smtpUrl, count, maxConnections = 5, oneAtATime = false }: BaselineOptions): Promise<BaselineResult> {
-  const url = new URL(imapUrl);
-  const secure = url.protocol === 'imaps:';
-  const mailbox = decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX';
-  const client = new ImapFlow({
-    host: url.hostname,
-    port: Number(url.port) || (secure ? 993 : 143),
-    secure,
-    auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
-    logger: false,
-  });
+  const { mailbox, ...connection } = imapOptionsOf(imapUrl);
+  const client = new ImapFlow({ ...connection, logger: false });
   const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxConnections, logger: false });
   await client.connect();
   const started = process.hrtime.bigint();

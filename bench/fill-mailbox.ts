@@ -4,22 +4,11 @@
  * delivery agent's steady stream looks like to the reader.
  */
 import { ImapFlow } from 'imapflow';
+import { imapOptionsOf } from '../test/support/dovecot.js';
 
 export interface FillOptions {
   /** APPENDs in flight at once. */
   batchSize?: number;
-}
-
-function imapOptionsOf(imapUrl: string) {
-  const url = new URL(imapUrl);
-  const secure = url.protocol === 'imaps:';
-  return {
-    host: url.hostname,
-    port: Number(url.port) || (secure ? 993 : 143),
-    secure,
-    auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
-    mailbox: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX',
-  };
 }
 
 export async function fillMailbox(

@@ -4,7 +4,7 @@
  */
 import type { App } from '../src/app.js';
 import { dueDigest } from '../src/core/schedule.js';
-import { enqueueMail } from '../src/outbox/outbox.js';
+import { enqueueMailOnce } from '../src/outbox/outbox.js';
 import { composeDigest, type DigestFacts } from '../src/mail/compose.js';
 import { runSend } from './send.js';
 
@@ -27,16 +27,13 @@ export async function runDigest(app: App) {
       });
       const facts = await digestFacts(app, event.id, previous?.createdAt ?? null);
       const mail = await composeDigest(app.renderer, { event, facts, day: due.day, organiser: app.organiser });
-      const id = await enqueueMail(prisma, app.organiser.address, {
+      const id = await enqueueMailOnce(prisma, app.organiser.address, {
         kind: 'digest',
         dedupeKey,
         eventId: event.id,
         to: { address: coordinator },
         ...mail,
         now,
-      }).catch((e: { code?: string }) => {
-        if (e.code === 'P2002') return null;
-        throw e;
       });
       if (id) queued++;
     }

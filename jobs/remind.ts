@@ -4,7 +4,7 @@
  */
 import type { App } from '../src/app.js';
 import { dueReminders } from '../src/core/schedule.js';
-import { enqueueMail } from '../src/outbox/outbox.js';
+import { enqueueMailOnce } from '../src/outbox/outbox.js';
 import { composeReminder } from '../src/mail/compose.js';
 import { runSend } from './send.js';
 
@@ -34,7 +34,7 @@ export async function runRemind(app: App) {
           invitee,
           organiser: app.organiser,
         });
-        const id = await enqueueMail(prisma, app.organiser.address, {
+        const id = await enqueueMailOnce(prisma, app.organiser.address, {
           kind: 'reminder',
           dedupeKey,
           eventId: event.id,
@@ -42,10 +42,6 @@ export async function runRemind(app: App) {
           to: { address: invitee.email, name: invitee.name },
           ...mail,
           now,
-        }).catch((e: { code?: string }) => {
-          // Another worker queued the same reminder between the check and the insert.
-          if (e.code === 'P2002') return null;
-          throw e;
         });
         if (id) queued++;
       }

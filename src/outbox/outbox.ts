@@ -92,6 +92,19 @@ export async function enqueueMail(tx: Tx, organiserAddress: string, mail: NewOut
   return messageId;
 }
 
+/**
+ * enqueueMail outside a transaction, where another worker may queue the same mail between the
+ * dedupe lookup and the insert: the unique key decides, and the loser gets null.
+ */
+export async function enqueueMailOnce(prisma: PrismaClient, organiserAddress: string, mail: NewOutboundMail): Promise<string | null> {
+  try {
+    return await enqueueMail(prisma, organiserAddress, mail);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'P2002') return null;
+    throw e;
+  }
+}
+
 export interface DeliverOptions {
   prisma: PrismaClient;
   sender: MailSender;

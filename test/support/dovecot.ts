@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
+import { parseImapUrl } from '../../src/mailbox/imap.js';
 
 const execFile = promisify(execFileCb);
 
@@ -235,17 +236,10 @@ export function imapUrlOf(dovecot: { host: string; port: number; users: DovecotU
   return `imap://${encodeURIComponent(found.user)}:${encodeURIComponent(found.password)}@${dovecot.host}:${dovecot.port}/${encodeURIComponent(mailbox)}`;
 }
 
-/** The parts of an imap:// URL imapflow needs (user and password URL-decoded). */
+/** The parts of an imap:// URL imapflow needs (read by the IMAP source's own parser). */
 export function imapOptionsOf(imapUrl: string): { host: string; port: number; secure: boolean; auth: { user: string; pass: string }; mailbox: string } {
-  const url = new URL(imapUrl);
-  const secure = url.protocol === 'imaps:';
-  return {
-    host: url.hostname,
-    port: Number(url.port) || (secure ? 993 : 143),
-    secure,
-    auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) },
-    mailbox: decodeURIComponent(url.pathname.replace(/^\//, '')) || 'INBOX',
-  };
+  const t = parseImapUrl(imapUrl);
+  return { host: t.host, port: t.port, secure: t.secure, auth: { user: t.user, pass: t.pass }, mailbox: t.mailbox };
 }
 
 /** An imapflow client on the URL's server, connected; the caller logs out. */
