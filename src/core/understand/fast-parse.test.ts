@@ -4,11 +4,12 @@
  * on every fixture of the project and on hand-made messages for the shapes the fixtures lack.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { fastParse } from './fast-parse.js';
+import { decodeQuotedPrintable, fastParse } from './fast-parse.js';
 import { parseMessage } from './parse.js';
 import { readMessage, readMessageViaMailparser } from './anatomy.js';
 
@@ -195,5 +196,31 @@ describe('messages outside the direct reader’s scope go to mailparser', () => 
   it.each(declined)('%s', async (_name, raw) => {
     expect(fastParse(raw)).toBeNull();
     await expectSameReading(raw);
+  });
+});
+
+describe('decodeQuotedPrintable', () => {
+  const libqp = createRequire(createRequire(import.meta.url).resolve('mailparser'))('libqp') as { decode: (b: Buffer) => Buffer };
+
+  it('decodes as libqp does, on hand-picked edge cases', () => {
+    const cases = ['', '=', '=\r', '=\r\n', '==\r\n41', 'a \t\r\nb', 'a= \r\nb', '=3D=3d=3G=4', 'x=\r \ny', 'caf=E9 =\n', 'a  ', '=\r\r\n', '= \t'];
+    for (const c of cases) {
+      const input = Buffer.from(c, 'latin1');
+      expect(decodeQuotedPrintable(input), JSON.stringify(c)).toEqual(libqp.decode(input));
+    }
+  });
+
+  it('decodes as libqp does, on generated input', () => {
+    // A small deterministic generator over the characters that matter to the decoder.
+    const alphabet = ['=', '\r', '\n', ' ', '\t', 'A', '3', 'd', 'F', 'z', '0', '\u00e9', '\u0080'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 3000; n++) {
+      let s = '';
+      const len = Math.floor(next() * 24);
+      for (let i = 0; i < len; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+      const input = Buffer.from(s, 'latin1');
+      expect(decodeQuotedPrintable(input), JSON.stringify(s)).toEqual(libqp.decode(input));
+    }
   });
 });

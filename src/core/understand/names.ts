@@ -97,6 +97,10 @@ const namesThenVerb = new RegExp(
 );
 
 /** "mevrouw K. Jobse en ik", "Arie Boogert en ikzelf". */
+/** Whole-line forms, built once (not per line and call). */
+const nameLine = new RegExp(`^(?:${title})?(?:${personSource})$`, 'u');
+const wholePerson = new RegExp(`^(?:${personSource})$`, 'u');
+const leadingTitle = new RegExp(`^${title}`, 'u');
 const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|I|myself)(?![\\p{L}])`, 'gu');
 
 
@@ -136,7 +140,7 @@ export function findListedNames(replyText: string): ListedNames {
   const lines = text
     .split(/\r?\n/)
     .map((l) => (/^\s*(?:[-*•·]|\d+[.)])\s/u.test(l) ? l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').replace(/\s*(?:,|\(|\s[-–]\s).*$/u, '') : l).trim());
-  const nameLines = lines.filter((l) => l.length > 0 && new RegExp(`^(?:${title})?(?:${personSource})$`, 'u').test(l) && plausible(l) && l.includes(' '));
+  const nameLines = lines.filter((l) => l.length > 0 && nameLine.test(l) && plausible(l) && l.includes(' '));
   if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
   const companions: Found[] = [];
   for (const m of text.matchAll(nameAndI)) companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
@@ -161,8 +165,8 @@ export function nameFromSignature(signature: string | null, fromName: string | n
   for (const raw of lines.slice(0, 4)) {
     if (raw.length > 80) return null;
     if (closing.test(raw)) continue;
-    const line = raw.replace(/[,.]$/, '').replace(new RegExp(`^${title}`, 'u'), '').trim();
-    if (!new RegExp(`^(?:${personSource})$`, 'u').test(line) || !plausible(line) || organisation.test(line)) return null;
+    const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').trim();
+    if (!wholePerson.test(line) || !plausible(line) || organisation.test(line)) return null;
     if (!line.includes(' ')) {
       // A given name alone ("Roel"): the From header often has the whole name.
       const full = fromName ? cleanName(fromName) : null;
