@@ -155,8 +155,13 @@ function structureOf(lib: Libmime, lines: HeaderLine[], allowDisposition: boolea
   return { type, params: parsed.params, encoding, disposition, filename };
 }
 
-const isHex = (c: number | undefined): boolean =>
-  c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+/** The value of a hex digit byte, -1 for anything else. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
 
 /**
  * Quoted-printable (RFC 2045 §6.7) decoded exactly as libqp.decode does, which mailsplit uses, but
@@ -206,10 +211,14 @@ export function decodeQuotedPrintable(input: Buffer): Buffer {
   let on = 0;
   for (let i = 0; i < bn; i++) {
     const c = b[i]!;
-    if (c === 0x3d && i + 2 < bn && isHex(b[i + 1]) && isHex(b[i + 2])) {
-      out[on++] = parseInt(String.fromCharCode(b[i + 1]!, b[i + 2]!), 16);
-      i += 2;
-      continue;
+    if (c === 0x3d && i + 2 < bn) {
+      const hi = hexValue(b[i + 1]!);
+      const lo = hexValue(b[i + 2]!);
+      if (hi >= 0 && lo >= 0) {
+        out[on++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
     }
     out[on++] = c;
   }
