@@ -1,21 +1,20 @@
 /**
- * A direct MIME reader for the shapes most replies have, so that they skip mailparser's stream
- * machinery (about two thirds of the time readMessage spent on a typical reply went to it):
- *
- *   - one text/plain or text/html body;
- *   - multipart/alternative of text/plain and/or text/html, optionally with a text/calendar part
- *     (Outlook and Google Calendar answers);
- *
- * in 7bit / 8bit / binary / quoted-printable / base64 (RFC 2045 §6), format=flowed or not
- * (RFC 3676), in UTF-8, US-ASCII, ISO-8859-1/-15 or Windows-1252.
+ * A direct MIME reader, so that ordinary messages skip mailparser's stream machinery (about two
+ * thirds of the time readMessage spent on a typical reply went to it). It reads single-part
+ * messages and multipart trees (alternative, mixed, report, related; nested up to 6 deep) whose
+ * text parts are text/plain or text/html in 7bit / 8bit / binary / quoted-printable / base64
+ * (RFC 2045 §6), format=flowed or not (RFC 3676), in UTF-8, US-ASCII, ISO-8859-1/-15 or
+ * Windows-1252; other parts (calendar answers, delivery-status reports, returned messages,
+ * attachments) become attachments with their decoded bytes, as mailparser makes them.
  *
  * It yields the same fields simpleParser would (parse.ts reads only these), computed with the same
  * helpers mailparser uses (libmime for header values, encoded words (RFC 2047) and flowed text,
- * iconv-lite, and the addressparser of the nodemailer copy mailparser itself loads), so a
- * message it accepts reads exactly as through mailparser. Anything else — other types, nested
- * multiparts, attachments, message/rfc822, other charsets, duplicate structural headers, odd
- * boundaries, encoded words inside addresses, IDN domains — returns null and goes to mailparser.
- * anatomy-fast-parse.test.ts runs every fixture through both paths and compares the results.
+ * iconv-lite, and the addressparser of the nodemailer copy mailparser itself loads), and cuts parts
+ * where mailsplit cuts them. Anything it is not sure to read the same way returns null and goes to
+ * mailparser: other charsets, an inline message/rfc822, plain text beside HTML outside an
+ * alternative, duplicate or non-ASCII structural headers, odd or missing delimiters, encoded words
+ * standing for an address, IDN domains, an octet-stream with a file name, an mbox "From " line.
+ * fast-parse.test.ts runs every fixture through both paths and compares the results.
  */
 import { createRequire } from 'node:module';
 import iconv from 'iconv-lite';
@@ -139,6 +138,8 @@ function structureOf(lib: Libmime, lines: HeaderLine[], allowDisposition: boolea
   // Non-ASCII or comments in these would need mailsplit's exact handling; leave them to it.
   for (const l of [ct, cte, cd]) if (l !== null && /[^\x20-\x7e\r\n\t]|\(/.test(l)) return null;
   if (cd !== null && !allowDisposition) return null;
+  // Without a Content-Type mailsplit guesses one from the file name in Content-Disposition.
+  if (ct === null && cd !== null) return null;
   const parsed = lib.parseHeaderValue(ct === null ? 'text/plain' : valueOf(lib, ct));
   const type = (parsed.value || '').toLowerCase().trim();
   if (!type) return null;
@@ -359,7 +360,8 @@ function readHeaderFields(lib: Libmime, parse: Helpers['addressparser'], lines: 
 
 interface Part {
   structure: Structure;
-  body: Buffer;
+  bodyStart: number;
+  bodyEnd: number;
 }
 
 /**
@@ -367,15 +369,15 @@ interface Part {
  * cuts them. Delimiter lines must be exact
  * (no transport padding), and the closing delimiter must be there.
  */
-function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: number, boundary: string): Part[] | null {
+function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: number, bodyEnd: number, boundary: string): Part[] | null {
   const open = `--${boundary}`;
   const parts: Part[] = [];
   let partStart = -1;
   let closed = false;
   let pos = bodyStart;
-  while (pos < latin.length) {
+  while (pos < bodyEnd) {
     const nl = latin.indexOf('\n', pos);
-    const lineEnd = nl === -1 ? latin.length : nl + 1;
+    const lineEnd = nl === -1 || nl >= bodyEnd ? bodyEnd : nl + 1;
     if (latin.startsWith('\r' + open, pos)) return null;
     if (latin.startsWith(open, pos)) {
       const rest = latin.slice(pos + open.length, lineEnd);
@@ -383,7 +385,7 @@ function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: num
       const isClose = rest === '--' || rest === '--\n' || rest === '--\r\n';
       if (isOpen || isClose) {
         if (partStart !== -1) {
-          const part = partOf(lib, raw, latin, partStart, pos);
+          const part = partOf(lib, latin, partStart, pos, isClose);
           if (!part) return null;
           parts.push(part);
         }
@@ -402,7 +404,7 @@ function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: num
   return closed ? parts : null;
 }
 
-function partOf(lib: Libmime, raw: Buffer, latin: string, start: number, end: number): Part | null {
+function partOf(lib: Libmime, latin: string, start: number, end: number, beforeClose: boolean): Part | null {
   const entity = splitEntity(latin.slice(start, end));
   if (!entity) return null;
   const lines = splitHeaderLines(entity.headers);
@@ -410,15 +412,117 @@ function partOf(lib: Libmime, raw: Buffer, latin: string, start: number, end: nu
   const structure = structureOf(lib, lines, true);
   if (!structure) return null;
   // The line break before a delimiter belongs to the delimiter (RFC 2046 §5.1.1), except that
-  // mailsplit keeps it when it is the whole body (message-splitter.js checkTrailingLinebreak).
+  // mailsplit keeps it when it is the whole body and the next part follows (message-splitter.js,
+  // checkTrailingLinebreak and the flush on a new part).
   const bodyStart = start + entity.bodyStart;
   let bodyEnd = end;
   const whole = latin.slice(bodyStart, end);
-  if (whole !== '\n' && whole !== '\r\n') {
+  if (beforeClose || (whole !== '\n' && whole !== '\r\n')) {
     if (bodyEnd > bodyStart && latin.charCodeAt(bodyEnd - 1) === 0x0a) bodyEnd--;
     if (bodyEnd > bodyStart && latin.charCodeAt(bodyEnd - 1) === 0x0d) bodyEnd--;
   }
-  return { structure, body: raw.subarray(bodyStart, bodyEnd) };
+  return { structure, bodyStart, bodyEnd };
+}
+
+/** Fast path of parse.ts: the fields simpleParser would give, or null to use mailparser. */
+const TEXT_TYPES = new Set(['text/plain', 'text/html']);
+const MAX_DEPTH = 6;
+
+interface Collected {
+  /** mailparser's text and html lists, before they are joined. */
+  texts: string[];
+  htmls: string[];
+  attachments: NonNullable<MailFields['attachments']>;
+  /** Inline text/plain and text/html nodes seen (mailparser's hasText / hasHtml). */
+  hasText: boolean;
+  hasHtml: boolean;
+}
+
+interface Leaf {
+  structure: Structure;
+  body: Buffer;
+  /** Below a multipart/alternative. */
+  alternative: boolean;
+  root: boolean;
+}
+
+/** The leaves of the MIME tree in document order; null for shapes left to mailparser. */
+function leavesOf(
+  lib: Libmime,
+  raw: Buffer,
+  latin: string,
+  structure: Structure,
+  bodyStart: number,
+  bodyEnd: number,
+  alternative: boolean,
+  depth: number,
+  out: Leaf[],
+): boolean {
+  if (!structure.type.startsWith('multipart/')) {
+    out.push({ structure, body: raw.subarray(bodyStart, bodyEnd), alternative, root: depth === 0 });
+    return true;
+  }
+  const boundary = structure.params.boundary;
+  if (depth >= MAX_DEPTH || !boundary || !/^[\x21-\x7e]+$/.test(boundary)) return false;
+  if (structure.encoding && !['7bit', '8bit', 'binary'].includes(structure.encoding)) return false;
+  const parts = splitMultipart(lib, raw, latin, bodyStart, bodyEnd, boundary);
+  if (!parts) return false;
+  const below = alternative || structure.type === 'multipart/alternative';
+  for (const part of parts) {
+    if (!leavesOf(lib, raw, latin, part.structure, part.bodyStart, part.bodyEnd, below, depth + 1, out)) return false;
+  }
+  return true;
+}
+
+/**
+ * mailparser's createNode, getTextContent and attachment handling for the leaves: inline text
+ * nodes make the text and html lists, everything else is an attachment with its decoded bytes.
+ */
+function collect(leaves: Leaf[]): Collected | null {
+  const kinds = leaves.map(({ structure: s }) => {
+    if (s.type === 'message/rfc822' && s.disposition === 'inline') return null; // embedded message
+    let disposition = s.disposition;
+    if (disposition && disposition !== 'attachment' && disposition !== 'inline') disposition = 'attachment';
+    if (!disposition) disposition = TEXT_TYPES.has(s.type) ? 'inline' : 'attachment';
+    return !TEXT_TYPES.has(s.type) || disposition !== 'inline' ? 'attachment' : s.type;
+  });
+  if (kinds.includes(null)) return null;
+  const c: Collected = {
+    texts: [],
+    htmls: [],
+    attachments: [],
+    hasText: kinds.includes('text/plain'),
+    hasHtml: kinds.includes('text/html'),
+  };
+  for (let i = 0; i < leaves.length; i++) {
+    const { structure, body, alternative, root } = leaves[i]!;
+    const kind = kinds[i]!;
+    if (kind === 'attachment') {
+      // mailparser guesses a type from the file name here (libmime.detectMimeType).
+      if (structure.type === 'application/octet-stream' && structure.filename) return null;
+      const content = transferDecode(body, structure.encoding);
+      if (!content) return null;
+      c.attachments.push({
+        contentType: structure.type,
+        ...(structure.filename ? { filename: structure.filename } : {}),
+        content,
+      });
+      continue;
+    }
+    const content = textOf(body, structure);
+    if (content === null) return null;
+    if (!content) continue;
+    if (kind === 'text/plain') {
+      // Outside an alternative next to HTML, mailparser also renders the text as HTML: not here.
+      if (!alternative && c.hasHtml) return null;
+      c.texts.push(content);
+    } else {
+      // skipHtmlToText: where mailparser would convert the HTML, it adds an empty text.
+      if ((!alternative && c.hasText) || (root && !c.hasText)) c.texts.push('');
+      c.htmls.push(content);
+    }
+  }
+  return c;
 }
 
 /** Fast path of parse.ts: the fields simpleParser would give, or null to use mailparser. */
@@ -430,52 +534,18 @@ export function fastParse(raw: Buffer): MailFields | null {
   const lines = splitHeaderLines(entity.headers);
   if (!lines) return null;
   const { libmime: lib, addressparser } = load();
-  const root = structureOf(lib, lines, false);
+  const root = structureOf(lib, lines, true);
   if (!root) return null;
   const fields = readHeaderFields(lib, addressparser, lines);
   if (!fields) return null;
-
-  if (root.type === 'text/plain' || root.type === 'text/html') {
-    const content = textOf(raw.subarray(entity.bodyStart), root);
-    if (content === null) return null;
-    // simpleParser with skipHtmlToText: an HTML-only message has text '' and the HTML as html.
-    if (root.type === 'text/plain') return { ...fields, text: content || undefined, html: false, attachments: [] };
-    return { ...fields, text: content ? '' : undefined, html: content || false, attachments: [] };
-  }
-
-  if (root.type !== 'multipart/alternative') return null;
-  const boundary = root.params.boundary;
-  if (!boundary || !/^[\x21-\x7e]+$/.test(boundary) || root.encoding && !['7bit', '8bit', 'binary'].includes(root.encoding)) return null;
-  const parts = splitMultipart(lib, raw, latin, entity.bodyStart, boundary);
-  if (!parts) return null;
-  let text: string | undefined;
-  let html: string | undefined;
-  const attachments: NonNullable<MailFields['attachments']> = [];
-  for (const { structure, body } of parts) {
-    if (structure.type === 'text/plain' || structure.type === 'text/html') {
-      // A named or attached text part is an attachment to mailparser.
-      if (structure.filename || (structure.disposition && structure.disposition !== 'inline')) return null;
-      const content = textOf(body, structure);
-      if (content === null) return null;
-      if (!content) continue;
-      if (structure.type === 'text/plain') {
-        if (text !== undefined) return null;
-        text = content;
-      } else {
-        if (html !== undefined) return null;
-        html = content;
-      }
-    } else if (structure.type === 'text/calendar') {
-      const content = transferDecode(body, structure.encoding);
-      if (!content) return null;
-      attachments.push({
-        contentType: 'text/calendar',
-        ...(structure.filename ? { filename: structure.filename } : {}),
-        content,
-      });
-    } else {
-      return null;
-    }
-  }
-  return { ...fields, text, html: html ?? false, attachments };
+  const leaves: Leaf[] = [];
+  if (!leavesOf(lib, raw, latin, root, entity.bodyStart, latin.length, false, 0, leaves)) return null;
+  const c = collect(leaves);
+  if (!c) return null;
+  return {
+    ...fields,
+    text: c.texts.length > 0 ? c.texts.join('\n') : undefined,
+    html: c.htmls.length > 0 ? c.htmls.join('<br/>\n') : false,
+    attachments: c.attachments,
+  };
 }
