@@ -281,6 +281,9 @@ function summaryLine(task: string, summary: object): string {
 }
 
 function oneLine(err: Error): string {
-  const message = (err?.message ?? String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
-  return message[0] ?? 'unknown error';
+  const lines = (err?.message ?? String(err)).split('\n').map((l) => l.trim()).filter(Boolean);
+  // Prisma's messages start with "Invalid `prisma.x.y()` invocation:" and end with the cause.
+  const call = /^Invalid `(.+)` invocation/.exec(lines[0] ?? '');
+  if (call && lines.length > 1) return `database error in ${call[1]}: ${lines[lines.length - 1]}`;
+  return lines[0] ?? 'unknown error';
 }

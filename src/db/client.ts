@@ -105,13 +105,18 @@ export function isRetryableDbError(e: unknown): boolean {
   return /SQLITE_BUSY|database is locked|could not serialize|deadlock detected/i.test(text);
 }
 
+/** A unique constraint failed: another process wrote the same row first (Prisma P2002). */
+export function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'P2002';
+}
+
 /** Runs work, retrying on retryable database errors with a short randomised backoff. */
-export async function withRetry<T>(work: () => Promise<T>, attempts = 8): Promise<T> {
+export async function withRetry<T>(work: () => Promise<T>, attempts = 8, retryable: (e: unknown) => boolean = isRetryableDbError): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await work();
     } catch (e) {
-      if (i >= attempts || !isRetryableDbError(e)) throw e;
+      if (i >= attempts || !retryable(e)) throw e;
       await new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** i) * (0.5 + Math.random())));
     }
   }

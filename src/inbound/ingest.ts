@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
-import { withRetry } from '../db/client.js';
+import { isRetryableDbError, isUniqueViolation, withRetry } from '../db/client.js';
 import type { Logger } from '../log.js';
 import type { FetchedMessage, MailboxSource } from '../mailbox/types.js';
 
@@ -58,7 +58,14 @@ export async function ingest(options: IngestOptions): Promise<IngestSummary> {
     }
     if (batch.length === 0) break;
 
-    const result = await withRetry(() => storeBatch(prisma, mailbox, batch, options.now));
+    // Two workers that fetched the same new mail both look for it and both insert it; the second
+    // insert fails on the unique Message-ID once the first commits. Running the batch again then
+    // finds those messages stored and counts them as duplicates.
+    const result = await withRetry(
+      () => storeBatch(prisma, mailbox, batch, options.now),
+      8,
+      (e) => isRetryableDbError(e) || isUniqueViolation(e),
+    );
     summary.stored += result.stored;
     summary.duplicates += result.duplicates;
     summary.quarantined += result.quarantined;
