@@ -126,8 +126,24 @@ const dedupe = (names: string[]) => {
 const initialsWithGivenName = /(?<![\p{L}])(?:\p{Lu}\.\s?){1,4}\s*\((\p{Lu}[\p{Ll}'’-]+)\)\s+/gu;
 const givenNameFirst = (text: string) => text.replace(initialsWithGivenName, '$1 ');
 
+/**
+ * The last answer, by text: party.ts and detectAttendees both ask for the same reply, one after
+ * the other, and reading the names is among the costlier steps of classifying. Copies go out, so
+ * a caller that changes its list does not change the next caller's.
+ */
+let lastListed: { text: string; result: ListedNames } | null = null;
+
+const copyListed = (l: ListedNames): ListedNames => ({ ...l, names: [...l.names] });
+
 /** Names listed in the sender's text, and whether they come with the sender or instead. */
 export function findListedNames(replyText: string): ListedNames {
+  if (lastListed && lastListed.text === replyText) return copyListed(lastListed.result);
+  const result = readListedNames(replyText);
+  lastListed = { text: replyText, result: copyListed(result) };
+  return result;
+}
+
+function readListedNames(replyText: string): ListedNames {
   const text = givenNameFirst(replyText.slice(0, MAX_ANALYSED_CHARS).replace(/[\u00a0\t ]+/g, ' '));
   const roster: Found[] = [];
   const self = { listed: false };
