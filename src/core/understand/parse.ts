@@ -169,7 +169,15 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
   if (/^multipart\//.test(type) && !params.boundary) problems.push('multipart-without-boundary');
   else if (params.boundary && !latin.includes(`--${params.boundary}`)) problems.push('multipart-boundary-not-found');
 
-  let mail: MailFields | null = options.fast === false ? null : fastParse(raw);
+  let mail: MailFields | null = null;
+  if (options.fast !== false) {
+    try {
+      mail = fastParse(raw);
+    } catch {
+      // Whatever the direct reader trips over, mailparser gets to read.
+      mail = null;
+    }
+  }
   if (!mail) try {
     // keepDeliveryStatus: without it mailparser 3.9 merges message/delivery-status into `text`
     // (lib/mail-parser.js textTypes); with it the report arrives as a part we can read per field.
