@@ -228,6 +228,10 @@ const declined: Array<[string, Buffer]> = [
     [...base, 'Subject: x', 'Content-Type: multipart/mixed; boundary="m"'],
     '--m\nContent-Type: text/plain\n\nIk kom\n--m\nContent-Type: text/html\n\n<p>Ik kom</p>\n--m--\n',
   )],
+  ['a boundary parameter on a type that is not multipart (mailsplit still splits on it)', mail(
+    [...base, 'Subject: x', 'Content-Type: multcharset=utf-8ipart/alternative; boundary="b"'],
+    '--b\nContent-Type: text/plain\n\nIk kom\n--b--\n',
+  )],
   ['two Content-Type headers', mail([...base, 'Subject: x', 'Content-Type: text/plain', 'Content-Type: text/html'], 'Ik kom\n')],
 ];
 

@@ -459,10 +459,14 @@ function leavesOf(
   out: Leaf[],
 ): boolean {
   if (!structure.type.startsWith('multipart/')) {
+    // mailsplit looks for the boundary parameter's delimiters under any type, multipart or not.
+    if (structure.params.boundary !== undefined) return false;
     out.push({ structure, body: raw.subarray(bodyStart, bodyEnd), alternative, root: depth === 0 });
     return true;
   }
   const boundary = structure.params.boundary;
+  // "multipart/" alone is no multipart to mailsplit.
+  if (structure.type === 'multipart/') return false;
   if (depth >= MAX_DEPTH || !boundary || !/^[\x21-\x7e]+$/.test(boundary)) return false;
   if (structure.encoding && !['7bit', '8bit', 'binary'].includes(structure.encoding)) return false;
   const parts = splitMultipart(lib, raw, latin, bodyStart, bodyEnd, boundary);
