@@ -178,6 +178,10 @@ const accepted: Array<[string, Buffer]> = [
     [...base, 'Subject: Re: x', 'Content-Type: multipart/mixed; boundary="outer"'],
     '--outer\nContent-Type: multipart/alternative; boundary="inner"\n\n--inner\nContent-Type: text/plain\n\nIk kom\n--inner\nContent-Type: text/html\n\n<p>Ik kom</p>\n--inner--\n\n--outer\nContent-Type: text/calendar; method=REPLY\nContent-Disposition: attachment\n\n\n--outer--\n',
   )],
+  ['lines that only look like delimiters, and one mailsplit takes for a delimiter', mail(
+    [...base, 'Subject: x', 'Content-Type: multipart/alternative; boundary="b"'],
+    '--b\nContent-Type: text/plain\n\nIk kom\n--b \n--bx\n--b-\n--b\r"\nContent-Type: text/html\n\n<p>x</p>\n--b--\n',
+  )],
 ];
 
 describe('hand-made messages in the direct reader’s scope', () => {
@@ -200,10 +204,6 @@ describe('hand-made messages in the direct reader’s scope', () => {
 
 const declined: Array<[string, Buffer]> = [
   ['a charset outside the list', mail([...base, 'Subject: x', 'Content-Type: text/plain; charset=koi8-r'], 'Я приду\n', '\r\n', 'koi8-r')],
-  ['a delimiter line with trailing blanks', mail(
-    [...base, 'Subject: x', 'Content-Type: multipart/alternative; boundary="b"'],
-    '--b \nContent-Type: text/plain\n\nIk kom\n--b--\n',
-  )],
   ['no closing delimiter', mail(
     [...base, 'Subject: x', 'Content-Type: multipart/alternative; boundary="b"'],
     '--b\nContent-Type: text/plain\n\nIk kom\n',

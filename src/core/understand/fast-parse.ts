@@ -366,8 +366,7 @@ interface Part {
 
 /**
  * The parts of a flat multipart body between "--boundary" lines (RFC 2046 §5.1.1), as mailsplit
- * cuts them. Delimiter lines must be exact
- * (no transport padding), and the closing delimiter must be there.
+ * cuts them; the closing delimiter must be there.
  */
 function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: number, bodyEnd: number, boundary: string): Part[] | null {
   const open = `--${boundary}`;
@@ -380,10 +379,9 @@ function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: num
     const lineEnd = nl === -1 || nl >= bodyEnd ? bodyEnd : nl + 1;
     if (latin.startsWith('\r' + open, pos)) return null;
     if (latin.startsWith(open, pos)) {
-      const rest = latin.slice(pos + open.length, lineEnd);
-      const isOpen = rest === '\n' || rest === '\r\n';
-      const isClose = rest === '--' || rest === '--\n' || rest === '--\r\n';
-      if (isOpen || isClose) {
+      const kind = delimiterKind(latin.slice(pos + open.length, lineEnd));
+      if (kind !== 0) {
+        const isClose = kind === 2;
         if (partStart !== -1) {
           const part = partOf(lib, latin, partStart, pos, isClose);
           if (!part) return null;
@@ -394,14 +392,29 @@ function splitMultipart(lib: Libmime, raw: Buffer, latin: string, bodyStart: num
           break;
         }
         partStart = lineEnd;
-      } else if (/^--/.test(rest) || /^[ \t]/.test(rest)) {
-        // "--b-- " or "--b " : mailsplit's reading of these differs from a plain one.
-        return null;
       }
     }
     pos = lineEnd;
   }
   return closed ? parts : null;
+}
+
+/**
+ * What mailsplit (message-splitter.js compareBoundary) makes of a line that starts with
+ * "--boundary", from what follows on it: 1 a delimiter (a line break right after the boundary,
+ * whatever comes next), 2 the closing delimiter, 0 an ordinary line.
+ */
+function delimiterKind(rest: string): 0 | 1 | 2 {
+  if (rest.length < 1 || rest.length > 4) return 0;
+  for (let pos = 0; pos < rest.length; pos++) {
+    const c = rest[pos];
+    if (pos === 0 && (c === '\r' || c === '\n')) return 1;
+    if (pos === 0 && c !== '-') return 0;
+    if (pos === 1 && c !== '-') return 0;
+    if (pos === 2 && c !== '\r' && c !== '\n') return 0;
+    if (pos === 3 && c !== '\n') return 0;
+  }
+  return 2;
 }
 
 function partOf(lib: Libmime, latin: string, start: number, end: number, beforeClose: boolean): Part | null {
