@@ -10,6 +10,7 @@ import { runEventCancel, runEventUpdate } from '../jobs/event-change.js';
 import { importEvent } from '../src/events/events.js';
 import { parseEventFile } from '../src/core/event-file.js';
 import { listInvitees } from '../src/events/events.js';
+import { listReview, resolveReview } from '../src/review/review.js';
 import { PROVIDERS } from './support/databases.js';
 import { EVENT_YAML, type Harness, ORGANISER, createHarness, reply, seedEvent } from './support/harness.js';
 
@@ -194,7 +195,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(await h.app.db.prisma.suppression.findUnique({ where: { email: 'henk@linde.example' } })).not.toBeNull();
   });
 
-  it('sends unclear answers and questions to review and answers neither', async () => {
+  it('sends unclear answers and questions to review, answers neither, and acts on what the coordinator decides', async () => {
     await h.drop('q', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Is er parkeergelegenheid bij het stadhuis?' }));
     await h.drop('u', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom misschien wel, maar ik weet het nog niet; kan ik ook online meedoen?' }));
     const before = await h.outbox();
@@ -202,6 +203,27 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(summary).toMatchObject({ processed: 2, review: 2, sent: 0 });
     expect(await h.outbox(before)).toEqual([]);
     expect(await status('jan@walcheren.example')).toMatchObject({ status: 'invited' });
+
+    // The coordinator decides: Roel comes with two; Jan's question needs no RSVP.
+    const queue = await listReview(h.app);
+    expect(queue.map((r) => [r.reason, r.from]).sort()).toEqual([
+      ['low_confidence', 'roel@zorgpunt.example'],
+      ['question', 'jan@walcheren.example'],
+    ]);
+    const unclear = queue.find((r) => r.reason === 'low_confidence')!;
+    const question = queue.find((r) => r.reason === 'question')!;
+    expect(unclear.replyText).toContain('online meedoen');
+    await resolveReview(h.app, unclear.id, { as: 'accept', size: 2, names: ['Roel Sinke', 'Petra de Boer'] });
+    await resolveReview(h.app, question.id, { as: 'ignore' });
+    await expect(resolveReview(h.app, question.id, { as: 'accept' })).rejects.toThrow(/already resolved/);
+    await runPoll(h.app);
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'accepted', partySize: 2, attendees: ['Roel Sinke', 'Petra de Boer'] });
+    expect(await listReview(h.app)).toEqual([]);
+    const sent = await h.outbox(before);
+    expect(sent.map(toOf)).toEqual(['roel@zorgpunt.example']);
+    const roelMessage = await h.app.db.prisma.inboundMessage.findFirstOrThrow({ where: { fromAddress: 'roel@zorgpunt.example' } });
+    expect(sent[0]!.inReplyTo).toBe(`<${roelMessage.messageId}>`);
+    expect(roelMessage.state).toBe('processed');
   });
 
   it('sends a moved event to who may come with SEQUENCE raised, and a cancellation with METHOD:CANCEL', async () => {

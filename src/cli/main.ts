@@ -23,6 +23,7 @@ import { runEventCancel, runEventUpdate } from '../../jobs/event-change.js';
 import { classifyFiles } from './classify.js';
 import { runDemo } from './demo.js';
 import { formatTable } from './table.js';
+import { listReview, resolveReview, type ResolveAs } from '../review/review.js';
 
 /** A failure the user can act on: printed as its message alone. */
 export class UserError extends Error {
@@ -219,6 +220,44 @@ export async function main(argv: string[]): Promise<number> {
         const rows = await listInvitees(app.db.prisma, opts.event);
         if (opts.json) print(JSON.stringify(rows));
         else print(formatTable(rows));
+      });
+    });
+
+  const review = program
+    .command('review')
+    .description("the coordinators' review queue: what the service was unsure of, and why")
+    .option('--event <slug>', 'only this event')
+    .option('--all', 'resolved items too')
+    .option('--json', 'a JSON array')
+    .action(async (opts: { event?: string; all?: boolean; json?: boolean }) => {
+      await withApp(async (app) => {
+        const rows = await listReview(app, opts);
+        if (opts.json) return print(JSON.stringify(rows));
+        if (rows.length === 0) return print('the review queue is empty');
+        for (const r of rows) {
+          print(`${r.id}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.reason}${r.event ? `  [${r.event}]` : ''}  ${r.from ?? ''}`);
+          if (r.detail) print(`    why: ${r.detail}`);
+          if (r.replyText) print(`    text: ${r.replyText.replace(/\s+/g, ' ').slice(0, 200)}`);
+        }
+        print(`\n${rows.length} item(s). Resolve one with: rsvp review resolve ID --as accept|decline|tentative|ignore [--size N]`);
+      });
+    });
+  review
+    .command('resolve <id>')
+    .description('act on a review item as decided: record the answer and send its confirmation, or set it aside')
+    .requiredOption('--as <decision>', 'accept, decline, tentative or ignore')
+    .option('--size <n>', 'how many people come')
+    .option('--names <list>', 'who comes, comma-separated')
+    .option('--event <slug>', 'the event, when the item has none')
+    .action(async (id: string, opts: { as: string; size?: string; names?: string; event?: string }) => {
+      if (!['accept', 'decline', 'tentative', 'ignore'].includes(opts.as)) throw new UserError(`--as must be accept, decline, tentative or ignore, not "${opts.as}"`);
+      const size = opts.size === undefined ? null : Number(opts.size);
+      if (size !== null && (!Number.isInteger(size) || size < 0 || size > 1000)) throw new UserError(`--size must be a whole number of people, not "${opts.size}"`);
+      const names = opts.names ? opts.names.split(',').map((n) => n.trim()).filter(Boolean) : null;
+      await withApp(async (app) => {
+        print(await resolveReview(app, id, { as: opts.as as ResolveAs, size, names, event: opts.event ?? null }));
+        const sent = await runSend(app);
+        if (sent.sent || sent.retrying) print(summaryLine('send', sent));
       });
     });
 

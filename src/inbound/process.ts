@@ -177,10 +177,15 @@ async function actOnAll(deps: ProcessDeps, tx: Tx, messages: (Prepared | (Claime
   return outcomes;
 }
 
-async function actOn(deps: ProcessDeps, tx: Tx, message: Prepared, openEvents: OpenEvents): Promise<Outcome> {
+async function actOn(
+  deps: ProcessDeps,
+  tx: Tx,
+  message: Prepared,
+  openEvents: OpenEvents,
+  decide: (actor: MessageActor) => Promise<ActResult> = (actor) => actor.run(),
+): Promise<Outcome> {
   const { id, anatomy, classification } = message;
-  const act = new MessageActor(deps, tx, id, anatomy, classification, message.statedAt, openEvents);
-  const result = await act.run();
+  const result = await decide(new MessageActor(deps, tx, id, anatomy, classification, message.statedAt, openEvents));
   // Conditional on the claim: if another worker took the message over meanwhile, this
   // transaction and everything it wrote are rolled back.
   const still = await tx.inboundMessage.updateMany({
@@ -296,6 +301,13 @@ class MessageActor {
       return this.review(match.eventId, match.inviteeId, 'low_confidence', `confidence ${cls.confidence.toFixed(2)} is below the threshold ${this.deps.config.thresholds.confidence}`);
     }
     return this.answer(match.eventId, match.inviteeId);
+  }
+
+  /** A coordinator's decision on a message from the review queue: this answer, for this event. */
+  async resolve(eventId: string): Promise<ActResult> {
+    if (!this.from) throw new Error('the message has no sender address to record an answer for');
+    const own = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId, email: this.from } } });
+    return this.answer(eventId, own?.id ?? null);
   }
 
   private async match(): Promise<Match> {
@@ -623,4 +635,56 @@ class OpenEvents {
     }
     return events.map((e) => ({ eventId: e.id, title: e.title, slug: e.slug, domains: [...(domains.get(e.id) ?? [])] }));
   }
+}
+
+export interface Resolution {
+  intent: 'accept' | 'decline' | 'tentative';
+  partySize: number | null;
+  /** Names of who comes; null keeps what was read from the message. */
+  attendees: string[] | null;
+  eventId: string;
+}
+
+/**
+ * Acts on a message as a coordinator decided: the same path as an understood reply (state
+ * machine, history, confirmation threaded on the message), claimed like any other processing,
+ * with `onDone` run in the same transaction (the review item marked resolved).
+ */
+export async function resolveMessage(deps: ProcessDeps, messageId: string, resolution: Resolution, onDone: (tx: Tx) => Promise<void>): Promise<string> {
+  const claim = await withRetry(() =>
+    deps.prisma.inboundMessage.updateMany({
+      where: { id: messageId, state: { in: ['review', 'ignored', 'processed', 'failed'] } },
+      data: { state: 'processing', claimedBy: deps.workerId, claimedAt: deps.now },
+    }),
+  );
+  if (claim.count !== 1) throw new Error('the message is being processed right now, or does not exist');
+  const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: messageId }, select: CLAIMED });
+  const prepared = await prepare(deps, row);
+  if ('error' in prepared) throw prepared.error;
+  const classification: Classification = {
+    ...prepared.classification,
+    kind: 'rsvp',
+    intent: resolution.intent,
+    partySize: resolution.intent === 'decline' ? 0 : resolution.partySize,
+    attendees: resolution.intent === 'decline' ? [] : (resolution.attendees ?? prepared.classification.attendees),
+    confidence: 1,
+    reasons: [...prepared.classification.reasons, `review:resolved as ${resolution.intent}`],
+  };
+  const openEvents = new OpenEvents(deps.prisma, deps.now);
+  await openEvents.list();
+  let outcome = '';
+  try {
+    await inTransaction(deps, async (tx) => {
+      await actOn(deps, tx, { ...prepared, classification }, openEvents, async (actor) => {
+        const result = await actor.resolve(resolution.eventId);
+        outcome = result.outcome;
+        return result;
+      });
+      await onDone(tx);
+    });
+  } catch (e) {
+    await deps.prisma.inboundMessage.updateMany({ where: { id: messageId, claimedBy: deps.workerId }, data: { state: 'review', claimedBy: null } });
+    throw e;
+  }
+  return outcome;
 }
