@@ -11,14 +11,16 @@ import { runPoll } from './poll.js';
 import { runSend } from './send.js';
 import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
+import { runRetention } from './retention.js';
 
-type JobName = 'poll' | 'send' | 'remind' | 'digest';
+type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
 
 const JOBS: Record<JobName, (app: App) => Promise<object>> = {
   poll: runPoll,
   send: runSend,
   remind: runRemind,
   digest: runDigest,
+  retention: runRetention,
 };
 
 export interface WorkerHandle {
@@ -65,7 +67,7 @@ export function startWorker(app: App): WorkerHandle {
       cron.schedule(
         schedules[job],
         async (context) => {
-          if (job === 'remind' || job === 'digest') {
+          if (job === 'remind' || job === 'digest' || job === 'retention') {
             if (!(await claimFire(app, job, context.date))) return;
           }
           trigger(job);

@@ -6,6 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runInvite } from '../jobs/invite.js';
 import { runPoll } from '../jobs/poll.js';
+import { runRetention } from '../jobs/retention.js';
 import { runEventCancel, runEventUpdate } from '../jobs/event-change.js';
 import { importEvent } from '../src/events/events.js';
 import { parseEventFile } from '../src/core/event-file.js';
@@ -258,5 +259,25 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     await h.drop('3', reply({ from: 'Sarah Maas <sarah@delta.example>', inReplyTo: invitation.get('sarah@delta.example'), body: 'I will attend.' }));
     const polled = await runPoll(h.app);
     expect(polled).toMatchObject({ processed: 1, sent: 0 });
+  });
+
+  it('removes raw messages and then anonymises people the configured days after the event', async () => {
+    await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom graag.' }));
+    await runPoll(h.app);
+    // 90 days after the event (14 December 2026): raw sources go, people stay.
+    await h.reopen({ RSVP_NOW: '2027-03-20T00:00:00Z' });
+    expect(await runRetention(h.app)).toEqual({ rawRemoved: 1, anonymised: 0 });
+    const message = await h.app.db.prisma.inboundMessage.findFirstOrThrow();
+    expect(message.size).toBe(0);
+    expect(Buffer.from(message.raw).length).toBe(0);
+    expect(message.state).toBe('processed');
+    expect(await status('roel@zorgpunt.example')).toMatchObject({ status: 'accepted' });
+    // 365 days after: nobody can be told from the list any more; the counts remain.
+    await h.reopen({ RSVP_NOW: '2027-12-20T00:00:00Z' });
+    expect(await runRetention(h.app)).toEqual({ rawRemoved: 0, anonymised: 4 });
+    const list = await listInvitees(h.app.db.prisma, 'dialoog-2026');
+    expect(list.every((i) => i.email.endsWith('@anonymised.invalid') && i.name === null)).toBe(true);
+    expect(list.filter((i) => i.status === 'accepted')).toHaveLength(1);
+    expect(await runRetention(h.app)).toEqual({ rawRemoved: 0, anonymised: 0 });
   });
 });

@@ -19,10 +19,12 @@ import { runInvite } from '../../jobs/invite.js';
 import { runRemind } from '../../jobs/remind.js';
 import { runDigest } from '../../jobs/digest.js';
 import { runWorker } from '../../jobs/worker.js';
+import { runRetention } from '../../jobs/retention.js';
 import { runEventCancel, runEventUpdate } from '../../jobs/event-change.js';
 import { classifyFiles } from './classify.js';
 import { runDemo } from './demo.js';
 import { formatTable } from './table.js';
+import { listSchedules, readStatus } from './status.js';
 import { listReview, resolveReview, type ResolveAs } from '../review/review.js';
 
 /** A failure the user can act on: printed as its message alone. */
@@ -197,6 +199,14 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   program
+    .command('retention')
+    .description("remove raw messages and anonymise people the configured number of days after each event")
+    .option('--once', 'run once and exit')
+    .action(async () => {
+      await withApp(async (app) => print(summaryLine('retention', await runRetention(app))));
+    });
+
+  program
     .command('worker')
     .description('run the schedules from the config until SIGTERM/SIGINT')
     .action(async () => {
@@ -221,6 +231,40 @@ export async function main(argv: string[]): Promise<number> {
         if (opts.json) print(JSON.stringify(rows));
         else print(formatTable(rows));
       });
+    });
+
+  program
+    .command('status')
+    .description('last poll and error per mailbox, queue sizes, open review items, next schedule runs')
+    .option('--json', 'as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => {
+        const status = await readStatus(app);
+        if (opts.json) return print(JSON.stringify(status));
+        print(`now ${status.now}, database ${status.database}`);
+        if (status.mailboxes.length === 0) print('mailbox: not polled yet');
+        for (const m of status.mailboxes) {
+          print(`mailbox ${m.mailbox}: last poll ${m.lastPollAt ?? 'never'}, last success ${m.lastSuccessAt ?? 'never'}${m.lastError ? `, last error ${m.lastErrorAt}: ${m.lastError}` : ''}`);
+        }
+        const list = (o: Record<string, number>) => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+        print(`messages: ${list(status.messages)}`);
+        print(`outbox: ${list(status.outbox)}`);
+        print(`review queue: ${status.openReviewItems} open`);
+        for (const s of status.schedules) print(`schedule ${s.name.padEnd(9)} ${s.cron.padEnd(14)} next ${s.next ?? 'never'}`);
+      });
+    });
+
+  program
+    .command('schedules')
+    .description('each schedule of the config with its next run')
+    .option('--json', 'as JSON')
+    .action((opts: { json?: boolean }) => {
+      const rows = listSchedules(config());
+      if (opts.json) {
+        print(JSON.stringify(rows));
+        return;
+      }
+      for (const s of rows) print(`${s.name.padEnd(9)} ${s.cron.padEnd(14)} ${s.timezone}  next ${s.next ?? 'never'}`);
     });
 
   const review = program
