@@ -16,7 +16,7 @@ import { classifyMessage } from '../core/understand/classify.js';
 import type { Classification, MessageAnatomy } from '../core/understand/types.js';
 import { type Match, type MatchLookups, type OpenEvent, domainOf, isPublicMailDomain, matchReply, plusToken } from '../core/rsvp/match.js';
 import { type RsvpStatus, decideRsvp, peopleOf, promoteFromWaitlist } from '../core/rsvp/state.js';
-import { enqueueMail } from '../outbox/outbox.js';
+import { enqueueMail, outboxRow } from '../outbox/outbox.js';
 import type { MailRenderer } from '../mail/templates.js';
 import { composeRsvpMail } from '../mail/compose.js';
 
@@ -50,8 +50,10 @@ const STALE_PROCESSING_MS = 5 * 60_000;
 /** Attempts before a message that keeps failing is handed to the review queue. */
 const MAX_ATTEMPTS = 3;
 
-/** Messages claimed, read and acted on together, in one transaction (see processBatch). */
+/** Messages claimed, read and acted on together, in one transaction. */
 const BATCH = 50;
+/** Messages above this size are read from the database alone, not with their batch. */
+const BATCH_READ_MAX_BYTES = 512 * 1024;
 
 export async function processPending(deps: ProcessDeps): Promise<ProcessSummary> {
   const summary: ProcessSummary = { processed: 0, rsvps: 0, review: 0, ignored: 0, bounces: 0, failed: 0 };
@@ -100,8 +102,15 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
     if (fresh.length === 0 && claimed.length === 0) break;
     if (claimed.length === 0) continue; // another worker took this batch
 
+    // Sources read together for the batch, except large ones (read alone, one at a time).
+    const small = claimed.filter((m) => m.size <= BATCH_READ_MAX_BYTES).map((m) => m.id);
+    const sources = new Map(
+      small.length
+        ? (await deps.prisma.inboundMessage.findMany({ where: { id: { in: small } }, select: { id: true, raw: true } })).map((r) => [r.id, r.raw] as const)
+        : [],
+    );
     const prepared: (Prepared | (Claimed & { error: unknown }))[] = [];
-    for (const message of claimed) prepared.push(await prepare(deps, message));
+    for (const message of claimed) prepared.push(await prepare(deps, message, sources.get(message.id)));
     // Read outside the transaction: on SQLite a second connection would wait for its lock.
     await openEvents.list();
     try {
@@ -147,10 +156,10 @@ interface Prepared {
 }
 
 /** The pure part, outside any transaction: read the source, take it apart, classify it. */
-async function prepare(deps: ProcessDeps, message: Claimed): Promise<Prepared | (Claimed & { error: unknown })> {
+async function prepare(deps: ProcessDeps, message: Claimed, source?: Uint8Array): Promise<Prepared | (Claimed & { error: unknown })> {
   try {
-    const row = await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: message.id }, select: { raw: true } });
-    const anatomy = await readMessage(Buffer.from(row.raw));
+    const raw = source ?? (await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: message.id }, select: { raw: true } })).raw;
+    const anatomy = await readMessage(Buffer.from(raw));
     const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
     return { id: message.id, attempts: message.attempts, anatomy, classification, statedAt: statedAtOf(anatomy, message.receivedAt, deps.now) };
   } catch (error) {
@@ -169,23 +178,29 @@ function inTransaction<T>(deps: ProcessDeps, work: (tx: Tx) => Promise<T>): Prom
 }
 
 async function actOnAll(deps: ProcessDeps, tx: Tx, messages: (Prepared | (Claimed & { error: unknown }))[], openEvents: OpenEvents): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
+  const ready: Prepared[] = [];
   for (const message of messages) {
     if ('error' in message) throw message.error;
-    outcomes.push(await actOn(deps, tx, message, openEvents));
+    ready.push(message);
   }
+  const batch = new BatchContext(tx, deps.now, (await openEvents.list()).map((e) => e.eventId));
+  await batch.prefetch(ready);
+  const outcomes: Outcome[] = [];
+  for (const message of ready) outcomes.push(await actOn(deps, tx, batch, message, openEvents));
+  await batch.flush();
   return outcomes;
 }
 
 async function actOn(
   deps: ProcessDeps,
   tx: Tx,
+  batch: BatchContext,
   message: Prepared,
   openEvents: OpenEvents,
   decide: (actor: MessageActor) => Promise<ActResult> = (actor) => actor.run(),
 ): Promise<Outcome> {
   const { id, anatomy, classification } = message;
-  const result = await decide(new MessageActor(deps, tx, id, anatomy, classification, message.statedAt, openEvents));
+  const result = await decide(new MessageActor(deps, tx, batch, id, anatomy, classification, message.statedAt, openEvents));
   // Conditional on the claim: if another worker took the message over meanwhile, this
   // transaction and everything it wrote are rolled back.
   const still = await tx.inboundMessage.updateMany({
@@ -267,6 +282,7 @@ class MessageActor {
   constructor(
     private readonly deps: ProcessDeps,
     private readonly tx: Tx,
+    private readonly batch: BatchContext,
     private readonly messageRowId: string,
     private readonly anatomy: MessageAnatomy,
     private readonly cls: Classification,
@@ -314,9 +330,7 @@ class MessageActor {
     const { tx, anatomy, deps } = this;
     const from = this.from!;
     const ids = [anatomy.inReplyTo, ...anatomy.references].filter((x): x is string => !!x);
-    const sent = ids.length
-      ? await tx.outboundMail.findMany({ where: { messageId: { in: ids } }, select: { messageId: true, eventId: true, inviteeId: true } })
-      : [];
+    const sent = await this.batch.sentMails(ids);
     const recipients = [...anatomy.to, ...anatomy.cc].map((a) => a.address.toLowerCase());
     const sep = deps.config.mailbox.plusSeparator;
     const tokenCandidates = recipients
@@ -328,9 +342,7 @@ class MessageActor {
     const calendarUid = anatomy.calendar?.uid ?? null;
     const calendarEvent = calendarUid ? await tx.event.findUnique({ where: { icalUid: calendarUid }, select: { id: true } }) : null;
     const open = await this.openEvents.list();
-    this.mine = await tx.invitee.findMany({
-      where: { email: from, eventId: { in: open.map((e) => e.eventId) } },
-    });
+    this.mine = await this.batch.inviteesOf(from);
     const lookups: MatchLookups = {
       threads: new Map(sent.filter((s) => s.eventId).map((s) => [s.messageId, { eventId: s.eventId!, inviteeId: s.inviteeId }])),
       tokens: new Map(byToken.map((t) => [t.token, { eventId: t.eventId, inviteeId: t.id }])),
@@ -348,7 +360,7 @@ class MessageActor {
 
   private async answer(eventId: string, inviteeId: string | null): Promise<ActResult> {
     const { tx, cls, deps } = this;
-    const event = await tx.event.findUniqueOrThrow({ where: { id: eventId } });
+    const event = await this.batch.event(eventId);
     const invitee = inviteeId
       ? (this.mine.find((i) => i.id === inviteeId) ?? (await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } })))
       : await this.forwardedInvitee(event);
@@ -384,6 +396,7 @@ class MessageActor {
       return this.review(eventId, invitee.id, decision.reason, decision.reason === 'after_event' ? 'an RSVP that arrived after the event' : 'an RSVP for a cancelled event');
     }
 
+    this.batch.forget(invitee.email);
     await tx.invitee.update({
       where: { id: invitee.id },
       data: {
@@ -395,21 +408,19 @@ class MessageActor {
         waitlistedAt: decision.status === 'waitlisted' ? (invitee.waitlistedAt ?? this.statedAt) : null,
       },
     });
-    await tx.rsvp.create({
-      data: {
-        eventId,
-        inviteeId: invitee.id,
-        fromStatus: invitee.status,
-        toStatus: decision.status,
-        partySize: decision.partySize,
-        attendees: decision.attendees,
-        statedAt: this.statedAt,
-        recordedAt: deps.now,
-        late: decision.late,
-        source: this.anatomy.calendar?.partstat ? 'calendar' : 'email',
-        reasons: cls.reasons,
-        messageId: this.messageRowId,
-      },
+    this.batch.addRsvp({
+      eventId,
+      inviteeId: invitee.id,
+      fromStatus: invitee.status,
+      toStatus: decision.status,
+      partySize: decision.partySize,
+      attendees: decision.attendees,
+      statedAt: this.statedAt,
+      recordedAt: deps.now,
+      late: decision.late,
+      source: this.anatomy.calendar?.partstat ? 'calendar' : 'email',
+      reasons: cls.reasons,
+      messageId: this.messageRowId,
     });
 
     let confirmation = 'confirmation queued';
@@ -427,10 +438,9 @@ class MessageActor {
         cancelCalendar: decision.cancelCalendar,
         organiser: deps.organiser,
       });
-      await enqueueMail(tx, deps.organiser.address, {
+      this.batch.addMail(outboxRow(deps.organiser.address, {
         kind: 'confirmation',
         dedupeKey: `confirmation:${this.messageRowId}`,
-        fresh: true,
         eventId,
         inviteeId: invitee.id,
         to: { address: this.from!, name: this.anatomy.from?.name ?? invitee.name },
@@ -438,7 +448,7 @@ class MessageActor {
         inReplyTo: this.anatomy.messageId,
         references: this.anatomy.messageId ? [...this.anatomy.references, this.anatomy.messageId] : this.anatomy.references,
         now: deps.now,
-      });
+      }));
     }
     if (decision.freedPlaces) await this.promote(event);
     const people = decision.partySize === null ? '' : ` (${decision.partySize})`;
@@ -455,6 +465,7 @@ class MessageActor {
   private async forwardedInvitee(event: EventRow): Promise<InviteeRow> {
     const existing = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId: event.id, email: this.from! } } });
     if (existing) return existing;
+    this.batch.forget(this.from!);
     // Linked to the organisation whose invitees share the sender's mail domain, if exactly one.
     const domain = domainOf(this.from!);
     const organisations = isPublicMailDomain(domain)
@@ -497,6 +508,7 @@ class MessageActor {
     );
     for (const id of promoted) {
       const invitee = waitlist.find((w) => w.id === id)!;
+      this.batch.forget(invitee.email);
       await tx.invitee.update({ where: { id }, data: { status: 'accepted', waitlistedAt: null } });
       const rsvp = await tx.rsvp.create({
         data: {
@@ -533,14 +545,11 @@ class MessageActor {
   }
 
   private async overReplyLimit(address: string): Promise<boolean> {
-    const since = new Date(this.deps.now.getTime() - 3600_000);
-    const count = await this.tx.outboundMail.count({
-      where: { toAddress: address, kind: { in: ['confirmation', 'promotion'] }, createdAt: { gte: since } },
-    });
-    return count >= this.deps.config.limits.autoRepliesPerSenderPerHour;
+    return (await this.batch.recentReplies(address)) >= this.deps.config.limits.autoRepliesPerSenderPerHour;
   }
 
   private async markNeedsReview(inviteeId: string): Promise<void> {
+    if (this.from) this.batch.forget(this.from);
     await this.tx.invitee.updateMany({
       where: { id: inviteeId, status: { in: ['not_invited', 'invited'] } },
       data: { status: 'needs_review' },
@@ -561,6 +570,7 @@ class MessageActor {
     }
     const reason = failed.map((r) => [r.status, r.diagnostic].filter(Boolean).join(' ')).find(Boolean) ?? 'permanent delivery failure';
     for (const address of addresses) {
+      this.batch.forget(address);
       await tx.suppression.upsert({
         where: { email: address },
         create: { email: address, reason: 'bounced', detail: reason.slice(0, 500), createdAt: deps.now },
@@ -637,6 +647,106 @@ class OpenEvents {
   }
 }
 
+/**
+ * What one transaction's batch of messages reads and writes in bulk: the threads and the
+ * senders' invitations are read once for the whole batch, events once each, recent answers per
+ * sender once; the RSVP history rows and the confirmations are inserted together at the end.
+ * Anything written for a sender during the batch drops that sender's cached rows, so a second
+ * message from them in the same batch reads what the first one wrote.
+ */
+class BatchContext {
+  private readonly threads = new Map<string, { eventId: string | null; inviteeId: string | null }>();
+  private readonly invitees = new Map<string, InviteeRow[]>();
+  private readonly events = new Map<string, EventRow>();
+  private readonly repliesLastHour = new Map<string, number>();
+  private readonly rsvps: Prisma.RsvpCreateManyInput[] = [];
+  private readonly mails: Prisma.OutboundMailCreateManyInput[] = [];
+
+  constructor(
+    private readonly tx: Tx,
+    private readonly now: Date,
+    private readonly openEventIds: string[],
+  ) {}
+
+  async prefetch(messages: Prepared[]): Promise<void> {
+    const ids = [...new Set(messages.flatMap((m) => [m.anatomy.inReplyTo, ...m.anatomy.references]).filter((x): x is string => !!x))];
+    const senders = [...new Set(messages.map((m) => m.anatomy.from?.address.toLowerCase()).filter((x): x is string => !!x))];
+    // One after the other: the queries of an interactive transaction share its connection.
+    const sent = ids.length
+      ? await this.tx.outboundMail.findMany({ where: { messageId: { in: ids } }, select: { messageId: true, eventId: true, inviteeId: true } })
+      : [];
+    const invitees = senders.length ? await this.tx.invitee.findMany({ where: { email: { in: senders }, eventId: { in: this.openEventIds } } }) : [];
+    const recent = senders.length
+      ? await this.tx.outboundMail.groupBy({
+          by: ['toAddress'],
+          where: { toAddress: { in: senders }, kind: { in: ['confirmation', 'promotion'] }, createdAt: { gte: new Date(this.now.getTime() - 3600_000) } },
+          _count: { _all: true },
+        })
+      : [];
+    for (const s of sent) this.threads.set(s.messageId, s);
+    for (const email of senders) this.invitees.set(email, invitees.filter((i) => i.email === email));
+    for (const r of recent) this.repliesLastHour.set(r.toAddress, r._count._all);
+  }
+
+  async sentMails(ids: string[]) {
+    const missing = ids.filter((id) => !this.threads.has(id));
+    if (missing.length) {
+      const rows = await this.tx.outboundMail.findMany({ where: { messageId: { in: missing } }, select: { messageId: true, eventId: true, inviteeId: true } });
+      for (const r of rows) this.threads.set(r.messageId, r);
+      for (const id of missing) if (!this.threads.has(id)) this.threads.set(id, { eventId: null, inviteeId: null });
+    }
+    return ids.map((id) => ({ messageId: id, ...this.threads.get(id)! })).filter((t) => t.eventId);
+  }
+
+  async inviteesOf(email: string): Promise<InviteeRow[]> {
+    let rows = this.invitees.get(email);
+    if (!rows) {
+      rows = await this.tx.invitee.findMany({ where: { email, eventId: { in: this.openEventIds } } });
+      this.invitees.set(email, rows);
+    }
+    return rows;
+  }
+
+  /** Something was written for this address: read it afresh next time. */
+  forget(email: string): void {
+    this.invitees.delete(email);
+  }
+
+  async event(id: string): Promise<EventRow> {
+    let event = this.events.get(id);
+    if (!event) {
+      event = await this.tx.event.findUniqueOrThrow({ where: { id } });
+      this.events.set(id, event);
+    }
+    return event;
+  }
+
+  /** Confirmations and promotions to this address in the last hour, counting this batch's own. */
+  async recentReplies(address: string): Promise<number> {
+    if (!this.repliesLastHour.has(address)) {
+      const count = await this.tx.outboundMail.count({
+        where: { toAddress: address, kind: { in: ['confirmation', 'promotion'] }, createdAt: { gte: new Date(this.now.getTime() - 3600_000) } },
+      });
+      this.repliesLastHour.set(address, count);
+    }
+    return this.repliesLastHour.get(address)!;
+  }
+
+  addRsvp(row: Prisma.RsvpCreateManyInput): void {
+    this.rsvps.push(row);
+  }
+
+  addMail(row: Prisma.OutboundMailCreateManyInput): void {
+    this.mails.push(row);
+    this.repliesLastHour.set(row.toAddress, (this.repliesLastHour.get(row.toAddress) ?? 0) + 1);
+  }
+
+  async flush(): Promise<void> {
+    if (this.rsvps.length) await this.tx.rsvp.createMany({ data: this.rsvps.splice(0) });
+    if (this.mails.length) await this.tx.outboundMail.createMany({ data: this.mails.splice(0) });
+  }
+}
+
 export interface Resolution {
   intent: 'accept' | 'decline' | 'tentative';
   partySize: number | null;
@@ -675,11 +785,13 @@ export async function resolveMessage(deps: ProcessDeps, messageId: string, resol
   let outcome = '';
   try {
     await inTransaction(deps, async (tx) => {
-      await actOn(deps, tx, { ...prepared, classification }, openEvents, async (actor) => {
+      const batch = new BatchContext(tx, deps.now, (await openEvents.list()).map((e) => e.eventId));
+      await actOn(deps, tx, batch, { ...prepared, classification }, openEvents, async (actor) => {
         const result = await actor.resolve(resolution.eventId);
         outcome = result.outcome;
         return result;
       });
+      await batch.flush();
       await onDone(tx);
     });
   } catch (e) {

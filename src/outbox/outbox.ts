@@ -67,29 +67,32 @@ export async function enqueueMail(tx: Tx, organiserAddress: string, mail: NewOut
     const existing = await tx.outboundMail.findUnique({ where: { dedupeKey: mail.dedupeKey }, select: { id: true } });
     if (existing) return null;
   }
-  const messageId = newMessageId(organiserAddress);
-  await tx.outboundMail.create({
-    data: {
-      kind: mail.kind,
-      dedupeKey: mail.dedupeKey,
-      eventId: mail.eventId ?? null,
-      inviteeId: mail.inviteeId ?? null,
-      toAddress: mail.to.address.toLowerCase(),
-      toName: mail.to.name ?? null,
-      messageId,
-      inReplyTo: mail.inReplyTo ?? null,
-      references: mail.references ?? [],
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      ics: mail.ics?.content ?? null,
-      icsMethod: mail.ics?.method ?? null,
-      headers: { ...automaticHeaders(mail.kind), ...(mail.headers ?? {}) },
-      createdAt: mail.now,
-      nextAttemptAt: mail.now,
-    },
-  });
-  return messageId;
+  const row = outboxRow(organiserAddress, mail);
+  await tx.outboundMail.create({ data: row });
+  return row.messageId;
+}
+
+/** The outbox row of a mail, its Message-ID fixed here; for callers that insert rows in bulk. */
+export function outboxRow(organiserAddress: string, mail: NewOutboundMail): Prisma.OutboundMailCreateManyInput & { messageId: string } {
+  return {
+    kind: mail.kind,
+    dedupeKey: mail.dedupeKey,
+    eventId: mail.eventId ?? null,
+    inviteeId: mail.inviteeId ?? null,
+    toAddress: mail.to.address.toLowerCase(),
+    toName: mail.to.name ?? null,
+    messageId: newMessageId(organiserAddress),
+    inReplyTo: mail.inReplyTo ?? null,
+    references: mail.references ?? [],
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    ics: mail.ics?.content ?? null,
+    icsMethod: mail.ics?.method ?? null,
+    headers: { ...automaticHeaders(mail.kind), ...(mail.headers ?? {}) },
+    createdAt: mail.now,
+    nextAttemptAt: mail.now,
+  };
 }
 
 /**
