@@ -142,13 +142,16 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
   for (;;) {
     if (options.limit !== undefined && handled >= options.limit) break;
     // Due mail first; then mail left `sending` by a worker that died (few: one per worker).
+    // Only what the claim needs; the mails themselves are read once claimed.
+    const claimFields = { id: true, claimedBy: true, claimedAt: true } as const;
     let due = await prisma.outboundMail.findMany({
       where: { state: 'pending', nextAttemptAt: { lte: now } },
       orderBy: { createdAt: 'asc' },
+      select: claimFields,
       take: 50,
     });
     if (due.length === 0) {
-      const held = await prisma.outboundMail.findMany({ where: { state: 'sending' } });
+      const held = await prisma.outboundMail.findMany({ where: { state: 'sending' }, select: claimFields });
       due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
     }
     if (due.length === 0) break;
