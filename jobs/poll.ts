@@ -3,7 +3,7 @@
  */
 import type { App } from '../src/app.js';
 import { ingest } from '../src/inbound/ingest.js';
-import { processPending } from '../src/inbound/process.js';
+import { processDepsOf, processPending } from '../src/inbound/process.js';
 import { runSend } from './send.js';
 
 export async function runPoll(app: App) {
@@ -30,16 +30,7 @@ export async function runPoll(app: App) {
       .catch(() => {});
     throw e;
   }
-  const processed = await processPending({
-    prisma: app.db.prisma,
-    logger: app.logger,
-    workerId: app.workerId,
-    organiser: app.organiser,
-    config: app.config,
-    renderer: app.renderer,
-    now,
-    serializable: app.db.target.provider === 'postgresql',
-  });
+  const processed = await processPending(processDepsOf(app, now));
   const sent = await runSend(app);
   return { ...fetched, ...processed, sent: sent.sent, retrying: sent.retrying, sendFailed: sent.failed };
 }

@@ -6,6 +6,7 @@
  * holding the claim: a message is acted on exactly once, whatever crashes in between.
  */
 import { randomBytes } from 'node:crypto';
+import type { App } from '../app.js';
 import type { Config } from '../config/schema.js';
 import type { Prisma, PrismaClient } from '../db/client.js';
 import { withRetry } from '../db/client.js';
@@ -30,6 +31,20 @@ export interface ProcessDeps {
   now: Date;
   /** PostgreSQL: serializable transactions, so two workers cannot both take the last place. */
   serializable: boolean;
+}
+
+/** The dependencies of processing, from the composition root, with "now" fixed for the run. */
+export function processDepsOf(app: App, now: Date = app.now()): ProcessDeps {
+  return {
+    prisma: app.db.prisma,
+    logger: app.logger,
+    workerId: app.workerId,
+    organiser: app.organiser,
+    config: app.config,
+    renderer: app.renderer,
+    now,
+    serializable: app.db.target.provider === 'postgresql',
+  };
 }
 
 export interface ProcessSummary {

@@ -4,7 +4,7 @@
  */
 import type { App } from '../app.js';
 import { findEvent, NotFoundError } from '../events/events.js';
-import { resolveMessage } from '../inbound/process.js';
+import { processDepsOf, resolveMessage } from '../inbound/process.js';
 
 export interface ReviewRow {
   id: string;
@@ -80,16 +80,7 @@ export async function resolveReview(
   const eventId = decision.event ? (await findEvent(prisma, decision.event)).id : item.eventId;
   if (!eventId) throw new ReviewError(`review item ${id} is not linked to an event: name it with --event SLUG`);
   const outcome = await resolveMessage(
-    {
-      prisma,
-      logger: app.logger,
-      workerId: app.workerId,
-      organiser: app.organiser,
-      config: app.config,
-      renderer: app.renderer,
-      now,
-      serializable: app.db.target.provider === 'postgresql',
-    },
+    processDepsOf(app, now),
     item.message.id,
     { intent: decision.as, partySize: decision.size ?? null, attendees: decision.names ?? null, eventId },
     (tx) => markResolved(tx),
