@@ -34,6 +34,7 @@ export async function runDigest(app: App) {
         to: { address: coordinator },
         ...mail,
         now,
+        fresh: true,
       });
       if (id) queued++;
     }

@@ -42,6 +42,7 @@ export async function runRemind(app: App) {
           to: { address: invitee.email, name: invitee.name },
           ...mail,
           now,
+          fresh: true,
         });
         if (id) queued++;
       }

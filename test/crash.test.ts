@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.js';
 import { freshDatabase, type Provider, type TestDatabase } from './support/databases.js';
 import { appendMessage, imapUrlOf } from './support/dovecot.js';
-import { ORGANISER, reply } from './support/harness.js';
+import { EVENT_YAML, ORGANISER, reply } from './support/harness.js';
 import { type SmtpReceiver, startSmtpReceiver } from './support/smtp-receiver.js';
 
 const run = promisify(execFile);
@@ -85,18 +85,9 @@ async function rsvp(world: World, args: string[]): Promise<string> {
 }
 
 function eventYaml(slug: string): string {
-  return `slug: ${slug}
-title: "Marktconsultatie Jeugdhulp 2027"
-organiser: Inkooporganisatie Jeugdhulp
-startsAt: 2026-12-14T14:00:00+01:00
-endsAt: 2026-12-14T16:30:00+01:00
-timezone: Europe/Amsterdam
-location: Stadhuis, Markt 1, Goes
-rsvpDeadline: 2026-12-04T23:59:00+01:00
-capacity: 5000
-language: nl
-coordinators: [coordinator@inkoop.example]
-`;
+  return EVENT_YAML.replace('slug: dialoog-2026', `slug: ${slug}`)
+    .replace('Dialoogsessie Inkoop Jeugdhulp 2027', 'Marktconsultatie Jeugdhulp 2027')
+    .replace('capacity: 4', 'capacity: 5000');
 }
 
 interface Invitee {

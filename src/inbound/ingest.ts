@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
 import { isRetryableDbError, isUniqueViolation, withRetry } from '../db/client.js';
 import type { Logger } from '../log.js';
+import { firstHeader, readHeaderBlock, readMessageIds } from '../core/understand/parse.js';
 import type { FetchedMessage, MailboxSource } from '../mailbox/types.js';
 
 export interface IngestOptions {
@@ -27,18 +28,15 @@ export interface IngestSummary {
   quarantined: number;
 }
 
-/** The raw header block (before the first empty line), unfolded (RFC 5322 section 2.2.3). */
-function headerBlock(raw: Buffer): string {
+/**
+ * The Message-ID header without <>, or null, read by the understanding core's own header reader
+ * from the header block alone (a large message is not turned into a string whole).
+ */
+export function messageIdOf(raw: Buffer): string | null {
   let end = raw.indexOf('\r\n\r\n');
   if (end < 0) end = raw.indexOf('\n\n');
   const head = raw.subarray(0, end < 0 ? Math.min(raw.length, 64 * 1024) : end).toString('latin1');
-  return head.replace(/\r?\n[ \t]+/g, ' ');
-}
-
-/** The Message-ID header without <>, or null. */
-export function messageIdOf(raw: Buffer): string | null {
-  const m = /^message-id:\s*<?([^\s<>]+)>?/im.exec(headerBlock(raw));
-  return m ? m[1]! : null;
+  return readMessageIds(firstHeader(readHeaderBlock(head), 'message-id'))[0] ?? null;
 }
 
 /** The key a message is stored under: its Message-ID, or a digest of the source when it has none. */

@@ -37,7 +37,7 @@ export interface NewOutboundMail {
   references?: string[];
   headers?: Record<string, string>;
   now: Date;
-  /** The dedupe key names a cause that has no mail yet (a message acted on once): skip the lookup. */
+  /** The caller knows the dedupe key has no mail yet (a message acted on once, or just looked up): skip the lookup. */
   fresh?: boolean;
 }
 
