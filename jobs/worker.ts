@@ -1,19 +1,33 @@
 /**
  * worker: runs the schedules of the config (node-cron, in schedules.timezone) and reacts to new
- * mail at once (Maildir watch, IMAP IDLE), until SIGTERM or SIGINT. Jobs run one at a time in a
- * process, and a job asked for while it is queued is not queued twice. With several workers on
- * PostgreSQL each scheduled fire is recorded in ScheduledRun, and only the worker whose record
- * lands runs it; poll and send are safe to run anywhere, as every row they act on is claimed.
+ * mail at once (Maildir watch, IMAP IDLE), until SIGTERM or SIGINT.
+ *
+ * - Jobs run one at a time in a process, and a job asked for while it is queued is not queued
+ *   twice. Every schedule has node-cron's `noOverlap`: a fire that comes while the previous run
+ *   of the same schedule is still going is skipped, not stacked.
+ * - Several workers (PostgreSQL): remind, digest and retention are node-cron `distributed` tasks
+ *   whose run coordinator is the ScheduledRun table (see run-coordinator.ts), so each fire runs on
+ *   one worker only. Poll and send run on every worker: every row they act on is claimed first,
+ *   and a second worker polling is what keeps replies near-instant when one is busy or gone.
+ * - SIGHUP re-reads and validates the config file. A valid one replaces the schedules (the old
+ *   tasks stop, the new ones start; a job that is running goes on to its end) and the job
+ *   settings (reminders, digest, thresholds, limits, retention, rules); connections (database,
+ *   mailbox, outbox, mailFrom, logging) keep their values until a restart. An invalid one is
+ *   refused with one log line naming the field, and the worker goes on with the config it had.
+ * - A mailbox watch that loses its connection reconnects by itself (src/mailbox/imap.ts); the
+ *   worker records each failure and the recovery in MailboxState, which `rsvp status` shows.
  */
-import cron, { type ScheduledTask } from 'node-cron';
+import cron, { type ScheduledTask, type Logger as CronLogger } from 'node-cron';
 import type { App } from '../src/app.js';
+import { type LoadedConfig, loadConfig } from '../src/config/load.js';
 import { runPoll } from './poll.js';
 import { runSend } from './send.js';
 import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
 import { runRetention } from './retention.js';
+import { createDatabaseRunCoordinator } from './run-coordinator.js';
 
-type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
+export type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
 
 const JOBS: Record<JobName, (app: App) => Promise<object>> = {
   poll: runPoll,
@@ -22,74 +36,193 @@ const JOBS: Record<JobName, (app: App) => Promise<object>> = {
   digest: runDigest,
   retention: runRetention,
 };
+const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+/** Schedules whose fires must run once across all workers. */
+const DISTRIBUTED: ReadonlySet<JobName> = new Set(['remind', 'digest', 'retention']);
+
+/** Config keys that only a restart applies: they are wired into connections at start-up. */
+const RESTART_ONLY = ['database', 'mailbox', 'outbox', 'dataDir', 'mailFrom', 'logging'] as const;
+
+export interface WorkerOptions {
+  /** Reads the config again for SIGHUP; throws a ConfigError when it is invalid. */
+  reloadConfig?: () => LoadedConfig;
+}
+
+export type ReloadResult = { applied: true; restartNeeded: string[] } | { applied: false; error: string };
 
 export interface WorkerHandle {
-  /** Asks for a job to run (coalesced with a queued one). */
-  trigger(job: JobName): void;
+  /** Asks for a job to run (coalesced with a queued one); resolves once it has run. */
+  trigger(job: JobName): Promise<void>;
   /** Resolves when the queue is empty. */
   idle(): Promise<void>;
+  /** The cron expressions and time zone the worker runs now. */
+  schedules(): Record<JobName, string> & { timezone: string };
+  /** Re-reads the config (SIGHUP): replaces the schedules when it is valid, else keeps them. */
+  reload(): ReloadResult;
   stop(): Promise<void>;
 }
 
-export function startWorker(app: App): WorkerHandle {
-  const queue: JobName[] = [];
+function firstLine(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+}
+
+export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle {
+  const logger = app.logger;
+  /** The App the jobs see: the running one, with the job settings of the last valid config. */
+  let current: App = app;
+  const queue: { job: JobName; done: (() => void)[] }[] = [];
   let running: Promise<void> | null = null;
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
 
   const drain = async () => {
     while (queue.length > 0 && !stopping) {
-      const job = queue.shift()!;
+      const { job, done } = queue.shift()!;
       const started = Date.now();
       try {
-        const summary = await JOBS[job](app);
-        app.logger.info({ job, ms: Date.now() - started, ...summary }, `${job} done`);
+        const summary = await JOBS[job](current);
+        logger.info({ job, ms: Date.now() - started, ...summary }, `${job} done`);
       } catch (e) {
-        app.logger.error({ job, error: e instanceof Error ? e.message.split('\n')[0] : String(e) }, `${job} failed`);
+        logger.error({ job, error: firstLine(e) }, `${job} failed`);
       }
+      done.forEach((d) => d());
     }
+    // Stopped with jobs still queued: nobody waits for them any more.
+    for (const { done } of queue.splice(0)) done.forEach((d) => d());
     running = null;
     const waiters = idleWaiters;
     idleWaiters = [];
     waiters.forEach((w) => w());
   };
 
-  const trigger = (job: JobName) => {
-    if (stopping || queue.includes(job)) return;
-    queue.push(job);
-    running ??= drain();
+  const trigger = (job: JobName): Promise<void> => {
+    if (stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const queued = queue.find((q) => q.job === job);
+      if (queued) queued.done.push(resolve);
+      else queue.push({ job, done: [resolve] });
+      running ??= drain();
+    });
   };
 
-  const tasks: ScheduledTask[] = [];
-  const { schedules } = app.config;
-  for (const job of Object.keys(JOBS) as JobName[]) {
-    tasks.push(
-      cron.schedule(
-        schedules[job],
-        async (context) => {
-          if (job === 'remind' || job === 'digest' || job === 'retention') {
-            if (!(await claimFire(app, job, context.date))) return;
-          }
-          trigger(job);
-        },
-        { timezone: schedules.timezone, name: job, noOverlap: true },
-      ),
-    );
-  }
+  const coordinator = createDatabaseRunCoordinator(app.db.prisma, app.workerId);
+  const cronLogger: CronLogger = {
+    info: (m) => logger.info({ component: 'cron' }, String(m)),
+    warn: (m) => logger.warn({ component: 'cron' }, String(m)),
+    error: (m, err) => logger.error({ component: 'cron', error: firstLine(err ?? m) }, typeof m === 'string' ? m : 'cron error'),
+    debug: (m) => logger.debug({ component: 'cron' }, String(m)),
+  };
+
+  /** Creates (not starts) a task per schedule; a schedule node-cron refuses names its field. */
+  const createTasks = (config: LoadedConfig): ScheduledTask[] => {
+    const created: ScheduledTask[] = [];
+    try {
+      for (const job of JOB_NAMES) {
+        const expression = config.schedules[job];
+        try {
+          created.push(
+            cron.createTask(expression, () => trigger(job), {
+              name: job,
+              timezone: config.schedules.timezone,
+              noOverlap: true,
+              logger: cronLogger,
+              ...(DISTRIBUTED.has(job) ? { distributed: true, runCoordinator: coordinator } : {}),
+            }),
+          );
+        } catch (e) {
+          throw new Error(`invalid config: schedules.${job}: ${firstLine(e)}`);
+        }
+      }
+      return created;
+    } catch (e) {
+      created.forEach((t) => void t.destroy());
+      throw e;
+    }
+  };
+
+  const describe = (config: LoadedConfig) => ({
+    timezone: config.schedules.timezone,
+    ...Object.fromEntries(JOB_NAMES.map((j) => [j, config.schedules[j]])),
+  }) as Record<JobName, string> & { timezone: string };
+
+  let active = app.config;
+  let tasks = createTasks(active);
+  tasks.forEach((t) => void t.start());
+  logger.info({ schedules: describe(active) }, 'schedules started');
+
+  const reloadConfig =
+    options.reloadConfig ?? (() => loadConfig(app.config.source ? { file: app.config.source } : {}));
+
+  const reload = (): ReloadResult => {
+    let next: LoadedConfig;
+    let nextTasks: ScheduledTask[];
+    try {
+      next = reloadConfig();
+      nextTasks = createTasks(next);
+    } catch (e) {
+      const error = firstLine(e);
+      logger.error({ error }, `config not reloaded, the running schedules stay: ${error}`);
+      return { applied: false, error };
+    }
+    // The old tasks stop firing; a job they started runs on in the queue to its end.
+    const old = tasks;
+    tasks = nextTasks;
+    old.forEach((t) => void t.destroy());
+    tasks.forEach((t) => void t.start());
+    const restartNeeded = RESTART_ONLY.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(app.config[k]));
+    const kept: Pick<LoadedConfig, (typeof RESTART_ONLY)[number] | 'paths' | 'now' | 'fixedNow' | 'source'> = {
+      database: app.config.database,
+      mailbox: app.config.mailbox,
+      outbox: app.config.outbox,
+      dataDir: app.config.dataDir,
+      mailFrom: app.config.mailFrom,
+      logging: app.config.logging,
+      paths: app.config.paths,
+      now: app.config.now,
+      fixedNow: app.config.fixedNow,
+      source: next.source,
+    };
+    active = { ...next, ...kept };
+    current = { ...app, config: active };
+    logger.info({ schedules: describe(active), ...(restartNeeded.length ? { restartNeeded } : {}) }, 'config reloaded, schedules replaced');
+    if (restartNeeded.length) logger.warn({ keys: restartNeeded }, `changed settings that apply after a restart: ${restartNeeded.join(', ')}`);
+    return { applied: true, restartNeeded };
+  };
 
   let unwatch: (() => Promise<void>) | null = null;
-  void app.mailbox().then(async (mailbox) => {
-    if (mailbox.watch && !stopping) unwatch = await mailbox.watch(() => trigger('poll'));
-  }).catch((e: Error) => app.logger.error({ error: e.message }, 'cannot watch the mailbox; polling on schedule only'));
+  void app
+    .mailbox()
+    .then(async (mailbox) => {
+      if (!mailbox.watch || stopping) return;
+      const record = (data: { lastError: string | null; lastErrorAt?: Date }) =>
+        app.db.prisma.mailboxState
+          .upsert({ where: { id: mailbox.key }, create: { id: mailbox.key, ...data }, update: data })
+          .catch((e: unknown) => logger.warn({ error: firstLine(e) }, 'cannot record the mailbox state'));
+      unwatch = await mailbox.watch(() => void trigger('poll'), {
+        onError: (error) => {
+          logger.warn({ mailbox: mailbox.key, error }, 'mailbox watch lost its connection; reconnecting');
+          void record({ lastError: error, lastErrorAt: app.now() });
+        },
+        onRestored: () => {
+          logger.info({ mailbox: mailbox.key }, 'mailbox watch reconnected');
+          // The poll this causes records lastSuccessAt and clears lastError.
+          void trigger('poll');
+        },
+      });
+    })
+    .catch((e: unknown) => logger.error({ error: firstLine(e) }, 'cannot watch the mailbox; polling on schedule only'));
 
   // Catch up at start: mail that arrived while the worker was down, reminders and digests due.
-  trigger('poll');
-  trigger('remind');
-  trigger('digest');
+  void trigger('poll');
+  void trigger('remind');
+  void trigger('digest');
 
   return {
     trigger,
     idle: () => (running ? new Promise<void>((r) => idleWaiters.push(r)) : Promise.resolve()),
+    schedules: () => describe(active),
+    reload,
     async stop() {
       stopping = true;
       await Promise.all(tasks.map((t) => t.destroy()));
@@ -99,22 +232,15 @@ export function startWorker(app: App): WorkerHandle {
   };
 }
 
-/** One record per schedule and minute: true for the worker that wrote it. */
-async function claimFire(app: App, schedule: string, date: Date): Promise<boolean> {
-  const fireAt = new Date(Math.floor(date.getTime() / 60_000) * 60_000);
-  try {
-    await app.db.prisma.scheduledRun.create({ data: { schedule, fireAt, worker: app.workerId } });
-    return true;
-  } catch (e) {
-    if ((e as { code?: string }).code === 'P2002') return false;
-    throw e;
-  }
-}
-
-/** Runs until SIGTERM or SIGINT, then lets the running job finish and returns. */
-export async function runWorker(app: App): Promise<void> {
-  const worker = startWorker(app);
+/** Runs until SIGTERM or SIGINT, then lets the running job finish and returns. SIGHUP reloads. */
+export async function runWorker(app: App, options: WorkerOptions = {}): Promise<void> {
+  const worker = startWorker(app, options);
   app.logger.warn({ worker: app.workerId, mailbox: (await app.mailbox()).key }, 'worker started');
+  const onHup = () => {
+    app.logger.info({ signal: 'SIGHUP' }, 'reloading the config');
+    worker.reload();
+  };
+  process.on('SIGHUP', onHup);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       app.logger.warn({ signal }, 'stopping: finishing the running job');
@@ -127,6 +253,7 @@ export async function runWorker(app: App): Promise<void> {
     process.on('SIGTERM', onTerm);
     process.on('SIGINT', onInt);
   });
+  process.off('SIGHUP', onHup);
   await worker.stop();
   app.logger.warn('worker stopped');
 }

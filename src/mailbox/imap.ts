@@ -14,7 +14,8 @@
 import { ImapFlow, type FetchMessageObject } from 'imapflow';
 import pino from 'pino';
 import type { Logger } from '../log.js';
-import type { FetchedMessage, FetchOptions, MailboxCursor, MailboxSource } from './types.js';
+import type { FetchedMessage, FetchOptions, MailboxCursor, MailboxSource, WatchEvents } from './types.js';
+import { type BackoffOptions, DEFAULT_RECONNECT_BACKOFF, backoffDelay } from './reconnect.js';
 
 export interface ImapSourceOptions {
   /** imap://USER:PASS@HOST:PORT/MAILBOX (imaps:// for TLS); user and password URL-encoded. */
@@ -26,6 +27,8 @@ export interface ImapSourceOptions {
   connectionTimeout?: number;
   /** How soon after the last command IDLE starts (ms); imapflow's default of 15 s delays watch(). */
   idleDelayMs?: number;
+  /** Backoff of the watch's reconnect attempts (default: 1 s doubling, capped at 60 s, jittered). */
+  reconnect?: BackoffOptions;
 }
 
 /** Error codes in the manner of nodemailer's: stable strings callers may switch on. */
@@ -98,7 +101,6 @@ export function uidRange(uids: readonly bigint[]): string {
 
 /** Messages fetched per FETCH command: bounds memory to FETCH_CHUNK × maxBytes. */
 const FETCH_CHUNK = 100;
-const RECONNECT_DELAYS_MS = [1_000, 5_000, 15_000, 60_000];
 
 const CONNECTION_CODES = new Set(['NoConnection', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ETIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'GREETING_TIMEOUT', 'CONNECT_TIMEOUT', 'UPGRADE_TIMEOUT']);
 
@@ -122,6 +124,9 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
   let connecting: Promise<ImapFlow> | null = null;
   let closed = false;
   const watchers = new Set<() => void>();
+  /** Told about lost connections and recoveries while watching (the worker's MailboxState). */
+  const watchEvents = new Set<WatchEvents>();
+  const backoff = options.reconnect ?? DEFAULT_RECONNECT_BACKOFF;
   let reconnectTimer: NodeJS.Timeout | null = null;
   let reconnectAttempt = 0;
 
@@ -180,7 +185,10 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     });
     c.on('close', () => {
       if (client === c) client = null;
-      if (!closed && watchers.size > 0) scheduleReconnect();
+      if (!closed && watchers.size > 0 && !reconnectTimer) {
+        reportError(`IMAP connection to ${target.server} closed`);
+        scheduleReconnect();
+      }
     });
     try {
       await c.connect();
@@ -215,22 +223,38 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     lock.release();
   }
 
+  function reportError(error: string) {
+    for (const events of watchEvents) events.onError?.(scrub(error));
+  }
+
+  /**
+   * Tries again to connect and watch after a lost connection or a failed attempt, with
+   * exponential backoff and jitter, capped (reconnect.ts), until it works or the source closes.
+   */
   function scheduleReconnect() {
     if (reconnectTimer || closed) return;
-    const delay = RECONNECT_DELAYS_MS[Math.min(reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)]!;
+    const delay = backoffDelay(reconnectAttempt, backoff);
     reconnectAttempt++;
+    logger.info({ retryInMs: delay, attempt: reconnectAttempt }, 'IMAP watch reconnecting');
     reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      if (closed || watchers.size === 0) return;
+      if (closed || watchers.size === 0) {
+        reconnectTimer = null;
+        return;
+      }
       selectForIdle().then(
         () => {
+          reconnectTimer = null;
           reconnectAttempt = 0;
           logger.info('IMAP watch reconnected');
+          for (const events of watchEvents) events.onRestored?.();
           // Mail may have arrived while the connection was down.
           notifyWatchers();
         },
         (e: unknown) => {
-          logger.warn({ error: asError(e).message, retryInMs: RECONNECT_DELAYS_MS[Math.min(reconnectAttempt, RECONNECT_DELAYS_MS.length - 1)] }, 'IMAP watch cannot reconnect');
+          reconnectTimer = null;
+          const error = asError(e).message;
+          logger.warn({ error: scrub(error) }, 'IMAP watch cannot reconnect');
+          reportError(error);
           scheduleReconnect();
         },
       );
@@ -348,21 +372,34 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
     async acknowledge() {
       // The stored UID is the position; the mailbox itself is left as the organiser keeps it.
     },
-    async watch(onChange: () => void) {
+    async watch(onChange: () => void, events?: WatchEvents) {
       watchers.add(onChange);
+      if (events) watchEvents.add(events);
+      const unwatch = async () => {
+        watchers.delete(onChange);
+        if (events) watchEvents.delete(events);
+      };
       try {
         await selectForIdle();
       } catch (e) {
-        watchers.delete(onChange);
-        throw e;
+        // A server that is down when the worker starts is retried like one that went away; a
+        // caller that cannot be told so (no events) gets the failure.
+        if (!events || (e instanceof ImapSourceError && e.code === 'EIMAPURL')) {
+          await unwatch();
+          throw e;
+        }
+        // (The failed connection's 'close' may have reported and scheduled it already.)
+        if (!reconnectTimer) {
+          reportError(asError(e).message);
+          scheduleReconnect();
+        }
       }
-      return async () => {
-        watchers.delete(onChange);
-      };
+      return unwatch;
     },
     async close() {
       closed = true;
       watchers.clear();
+      watchEvents.clear();
       if (reconnectTimer) clearTimeout(reconnectTimer);
       reconnectTimer = null;
       const pending = connecting;

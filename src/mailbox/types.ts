@@ -37,8 +37,11 @@ export interface MailboxSource {
   fetchNew(cursor: MailboxCursor, options?: FetchOptions): AsyncIterable<FetchedMessage & { truncated?: boolean }>;
   /** Called once the message is stored: Maildir moves it to cur/; IMAP does nothing. */
   acknowledge(message: FetchedMessage): Promise<void>;
-  /** Resolves when new mail may have arrived (IMAP IDLE, Maildir watch); for the worker. */
-  watch?(onChange: () => void): Promise<() => Promise<void>>;
+  /**
+   * Calls onChange when new mail may have arrived (IMAP IDLE, Maildir watch); for the worker. A
+   * source that can lose its connection reconnects by itself and reports it through `events`.
+   */
+  watch?(onChange: () => void, events?: WatchEvents): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -47,4 +50,12 @@ export interface FetchOptions {
   maxBytes?: number;
   /** Stop after this many messages (a poll works in bounded batches). */
   limit?: number;
+}
+
+/** What a watching source reports about its connection (IMAP): for MailboxState and the log. */
+export interface WatchEvents {
+  /** The connection was lost, or a reconnect attempt failed (one line, no password). */
+  onError?(error: string): void;
+  /** Connected and watching again after onError. */
+  onRestored?(): void;
 }
