@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createDatabaseRunCoordinator, parseCoordinatorKey, type ScheduledRunStore } from './run-coordinator.js';
+
+/** ScheduledRun as the database keeps it: unique (schedule, fireAt), P2002 on a second insert. */
+function memoryStore(fail?: Error): ScheduledRunStore & { rows: { schedule: string; fireAt: Date; worker: string; finishedAt?: Date }[] } {
+  const rows: { schedule: string; fireAt: Date; worker: string; finishedAt?: Date }[] = [];
+  return {
+    rows,
+    scheduledRun: {
+      async create({ data }) {
+        if (fail) throw fail;
+        if (rows.some((r) => r.schedule === data.schedule && r.fireAt.getTime() === data.fireAt.getTime())) {
+          throw Object.assign(new Error('Unique constraint failed'), { code: 'P2002' });
+        }
+        rows.push({ ...data });
+        return data;
+      },
+      async updateMany({ where, data }) {
+        for (const r of rows) if (r.schedule === where.schedule && r.fireAt.getTime() === where.fireAt.getTime() && r.worker === where.worker) r.finishedAt = data.finishedAt;
+        return {};
+      },
+    },
+  };
+}
+
+describe('the run coordinator on ScheduledRun', () => {
+  it('reads node-cron\'s key: task name and the fire\'s slot', () => {
+    expect(parseCoordinatorKey('remind:2026-11-27T08:00:00.000Z')).toEqual({ schedule: 'remind', fireAt: new Date('2026-11-27T08:00:00Z') });
+    expect(parseCoordinatorKey('a:b:2026-11-27T08:00:05.000Z')).toEqual({ schedule: 'a:b', fireAt: new Date('2026-11-27T08:00:05Z') });
+    expect(parseCoordinatorKey('remind')).toBeNull();
+    expect(parseCoordinatorKey(':2026-11-27T08:00:00.000Z')).toBeNull();
+  });
+
+  it('lets one worker run each fire, and each worker the next fire it claims first', async () => {
+    const store = memoryStore();
+    const a = createDatabaseRunCoordinator(store, 'host-a:1');
+    const b = createDatabaseRunCoordinator(store, 'host-b:2');
+    const key = 'digest:2026-11-27T07:00:00.000Z';
+    const answers = await Promise.all([a.shouldRun(key, 30_000), b.shouldRun(key, 30_000)]);
+    expect(answers.filter(Boolean)).toHaveLength(1);
+    expect(await b.shouldRun('digest:2026-11-27T07:15:00.000Z', 30_000)).toBe(true);
+    expect(await a.shouldRun('remind:2026-11-27T07:00:00.000Z', 30_000)).toBe(true);
+    expect(store.rows.map((r) => [r.schedule, r.fireAt.toISOString()])).toEqual([
+      ['digest', '2026-11-27T07:00:00.000Z'],
+      ['digest', '2026-11-27T07:15:00.000Z'],
+      ['remind', '2026-11-27T07:00:00.000Z'],
+    ]);
+  });
+
+  it('records when the run finished, on the row of the worker that ran it', async () => {
+    const store = memoryStore();
+    const a = createDatabaseRunCoordinator(store, 'host-a:1', () => new Date('2026-11-27T07:00:03Z'));
+    await a.shouldRun('retention:2026-11-27T02:30:00.000Z', 30_000);
+    await a.onComplete!('retention:2026-11-27T02:30:00.000Z');
+    expect(store.rows[0]).toMatchObject({ worker: 'host-a:1', finishedAt: new Date('2026-11-27T07:00:03Z') });
+  });
+
+  it('fails closed on a database error (node-cron then skips the fire)', async () => {
+    const coordinator = createDatabaseRunCoordinator(memoryStore(new Error('connection refused')), 'host-a:1');
+    await expect(coordinator.shouldRun('remind:2026-11-27T08:00:00.000Z', 30_000)).rejects.toThrow('connection refused');
+  });
+});
