@@ -26,6 +26,7 @@ import { runDemo } from './demo.js';
 import { formatTable } from './table.js';
 import { listSchedules, readStatus } from './status.js';
 import { listReview, resolveReview, type ResolveAs } from '../review/review.js';
+import { addExportCommand } from './export.js';
 
 /** A failure the user can act on: printed as its message alone. */
 export class UserError extends Error {
@@ -232,6 +233,8 @@ export async function main(argv: string[]): Promise<number> {
         else print(formatTable(rows));
       });
     });
+
+  addExportCommand(program, withApp);
 
   program
     .command('status')
