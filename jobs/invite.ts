@@ -13,7 +13,12 @@ export class EventClosedError extends Error {
   readonly code = 'ECLOSED';
 }
 
-export async function runInvite(app: App, slug: string) {
+export interface InviteOptions {
+  /** Called after each invitee is queued or skipped: a progress bar's counter. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function runInvite(app: App, slug: string, options: InviteOptions = {}) {
   const { prisma } = app.db;
   const now = app.now();
   const event = await findEvent(prisma, slug);
@@ -29,6 +34,7 @@ export async function runInvite(app: App, slug: string) {
   let queued = 0;
   let skipped = 0;
   for (const invitee of invitees) {
+    options.onProgress?.(queued + skipped, invitees.length);
     if (suppressed.has(invitee.email)) {
       skipped++;
       continue;
@@ -52,6 +58,7 @@ export async function runInvite(app: App, slug: string) {
     });
     queued++;
   }
+  options.onProgress?.(queued + skipped, invitees.length);
   const sent = await runSend(app);
   return { invitations: queued, suppressed: skipped, sent: sent.sent, retrying: sent.retrying };
 }

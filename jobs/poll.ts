@@ -4,16 +4,26 @@
 import type { App } from '../src/app.js';
 import { ingest } from '../src/inbound/ingest.js';
 import { processDepsOf, processPending } from '../src/inbound/process.js';
+import type { MailboxSource } from '../src/mailbox/types.js';
 import { runSend } from './send.js';
 
-export async function runPoll(app: App) {
+export interface PollOptions {
+  /**
+   * A progress bar's counters: while storing, messages taken from the mailbox so far (the total
+   * is not known in advance); while processing, messages handled of those waiting.
+   */
+  onProgress?: (stage: 'storing' | 'processing', done: number, total: number | null) => void;
+}
+
+export async function runPoll(app: App, options: PollOptions = {}) {
   const now = app.now();
   const mailbox = await app.mailbox();
+  const onProgress = options.onProgress;
   let fetched;
   try {
     fetched = await ingest({
       prisma: app.db.prisma,
-      mailbox,
+      mailbox: onProgress ? countingAcknowledgements(mailbox, (n) => onProgress('storing', n, null)) : mailbox,
       logger: app.logger,
       now,
       batchSize: app.config.mailbox.batchSize,
@@ -30,7 +40,27 @@ export async function runPoll(app: App) {
       .catch(() => {});
     throw e;
   }
-  const processed = await processPending(processDepsOf(app, now));
+  const deps = processDepsOf(app, now);
+  if (onProgress) {
+    const waiting = await app.db.prisma.inboundMessage.count({ where: { state: 'received' } });
+    deps.onProgress = (handled) => onProgress('processing', handled, Math.max(waiting, handled));
+  }
+  const processed = await processPending(deps);
   const sent = await runSend(app);
   return { ...fetched, ...processed, sent: sent.sent, retrying: sent.retrying, sendFailed: sent.failed };
+}
+
+/** The same source, counting each stored (acknowledged) message. */
+function countingAcknowledgements(source: MailboxSource, onCount: (n: number) => void): MailboxSource {
+  let count = 0;
+  return {
+    key: source.key,
+    kind: source.kind,
+    fetchNew: (cursor, fetchOptions) => source.fetchNew(cursor, fetchOptions),
+    async acknowledge(message) {
+      await source.acknowledge(message);
+      onCount(++count);
+    },
+    close: () => source.close(),
+  };
 }

@@ -72,13 +72,19 @@ export interface ImportInviteesResult {
   unchanged: number;
 }
 
-export async function importInvitees(prisma: PrismaClient, slug: string, rows: InviteeRow[], now: Date): Promise<ImportInviteesResult> {
+export interface ImportInviteesOptions {
+  /** Called after each row: a progress bar's counter. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function importInvitees(prisma: PrismaClient, slug: string, rows: InviteeRow[], now: Date, options: ImportInviteesOptions = {}): Promise<ImportInviteesResult> {
   const event = await findEvent(prisma, slug);
   const result: ImportInviteesResult = { added: 0, updated: 0, unchanged: 0 };
   await prisma.$transaction(
     async (tx) => {
       const organisations = new Map<string, string>();
-      for (const row of rows) {
+      for (const [index, row] of rows.entries()) {
+        options.onProgress?.(index, rows.length);
         let organisationId: string | null = null;
         if (row.organisation) {
           organisationId = organisations.get(row.organisation) ?? null;
@@ -109,6 +115,7 @@ export async function importInvitees(prisma: PrismaClient, slug: string, rows: I
           result.unchanged++;
         }
       }
+      options.onProgress?.(rows.length, rows.length);
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

@@ -31,6 +31,8 @@ export interface ProcessDeps {
   now: Date;
   /** PostgreSQL: serializable transactions, so two workers cannot both take the last place. */
   serializable: boolean;
+  /** Called after each batch with the messages handled so far (a progress bar's counter). */
+  onProgress?: (handled: number) => void;
 }
 
 /** The dependencies of processing, from the composition root, with "now" fixed for the run. */
@@ -148,6 +150,7 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
         }
       }
     }
+    deps.onProgress?.(summary.processed + summary.failed);
   }
   return summary;
 }
