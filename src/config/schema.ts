@@ -142,6 +142,39 @@ export const configSchema = z
         autoRepliesPerSenderPerHour: z.number().int().min(1).default(5),
       })
       .prefault({}),
+    authentication: z
+      .object({
+        /**
+         * How the sender of an inbound message is authenticated before its RSVP is acted on:
+         * "mailauth" checks DKIM, SPF and DMARC itself (DNS lookups per message);
+         * "authentication-results" trusts the Authentication-Results header (RFC 8601) that the
+         * server named in trustedAuthServId added, and ignores every other one. Off by default:
+         * the embedded Maildir drop has no SMTP envelope (no client IP for SPF, no MTA stamp),
+         * and an offline machine has no DNS, so neither mode can work there out of the box.
+         */
+        mode: z.enum(['off', 'mailauth', 'authentication-results']).default('off'),
+        /** authentication-results: the authserv-id of our own receiving server (e.g. mx.example.org). */
+        trustedAuthServId: z.string().trim().min(1).nullable().default(null),
+        /**
+         * mailauth: the header that holds the SMTP client's IP for SPF: "Received" (the topmost one
+         * with a `from … [ip]` clause, added by our own MX), or e.g. "X-Originating-IP"; null = no
+         * SPF check (DKIM and DMARC only).
+         */
+        clientIpHeader: z.string().trim().regex(/^[A-Za-z0-9-]+$/, 'expected a header name').nullable().default('Received'),
+        /**
+         * Also send to review a sender whose domain publishes no DMARC policy and who has no
+         * aligned DKIM signature or SPF pass. By default only a DMARC failure does.
+         */
+        requireAligned: z.boolean().default(false),
+        /** mailauth: time allowed for each DNS lookup. */
+        dnsTimeoutMs: z.number().int().min(100).max(60_000).default(5_000),
+      })
+      .prefault({})
+      .superRefine((auth, ctx) => {
+        if (auth.mode === 'authentication-results' && !auth.trustedAuthServId) {
+          ctx.addIssue({ code: 'custom', path: ['trustedAuthServId'], message: 'required when mode is "authentication-results"' });
+        }
+      }),
     retention: z
       .object({
         /** Days after an event its raw messages are deleted. */
