@@ -266,3 +266,16 @@ export async function appendMessage(imapUrl: string, ...raws: (string | Buffer)[
     await client.logout().catch(() => {});
   }
 }
+
+/**
+ * Stops a running test Dovecot's server and every connection it holds, keeping its folders and
+ * port, as an outage would; resumeDovecot starts it again on the same port.
+ */
+export async function pauseDovecot(dovecot: { configFile: string }): Promise<void> {
+  await execFile('doveadm', ['-c', dovecot.configFile, 'stop']);
+}
+
+export async function resumeDovecot(dovecot: { configFile: string; host: string; port: number }): Promise<void> {
+  await runDaemon('dovecot', ['-c', dovecot.configFile]);
+  await waitForGreeting(dovecot.host, dovecot.port, 15_000);
+}

@@ -2,9 +2,11 @@
  * An App on a temporary data folder (Maildir and outbox folder inside it) and a database of the
  * given provider, with helpers to drop replies into the Maildir and read what was sent.
  */
+import { type ChildProcess, execFile as execFileCb, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { loadConfig } from '../../src/config/load.js';
 import { type App, createApp } from '../../src/app.js';
@@ -123,4 +125,78 @@ export function reply(options: {
     options.body,
     '',
   ].join('\r\n');
+}
+
+const BIN = resolve('bin/rsvp.js');
+const execFile = promisify(execFileCb);
+
+/** The environment a CLI child process gets: the test's variables and nothing of the runner's. */
+export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', ...extra };
+}
+
+/** Runs `rsvp ARGS` (the built CLI in dist/) in `cwd`; resolves with stdout. */
+export async function rsvp(cwd: string, env: Record<string, string>, ...args: string[]): Promise<string> {
+  const { stdout } = await execFile(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env) });
+  return stdout;
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** The JSON log lines written so far (pino, stderr). */
+  logs(): Record<string, unknown>[];
+  /** Resolves with the first log line (from the start) that matches; fails after `limitMs`. */
+  waitForLog(matches: (line: Record<string, unknown>) => boolean, limitMs?: number, from?: number): Promise<Record<string, unknown>>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** `rsvp worker` as a child process, its log read line by line. */
+export function spawnWorker(cwd: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [BIN, 'worker'], { cwd, env: cliEnv(env), stdio: ['ignore', 'ignore', 'pipe'] });
+  const lines: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    partial += d.toString();
+    const parts = partial.split('\n');
+    partial = parts.pop()!;
+    for (const part of parts) {
+      try {
+        lines.push(JSON.parse(part) as Record<string, unknown>);
+      } catch {
+        lines.push({ msg: part });
+      }
+    }
+  });
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    child,
+    logs: () => lines,
+    async waitForLog(matches, limitMs = 20_000, from = 0) {
+      const until = Date.now() + limitMs;
+      for (;;) {
+        const found = lines.slice(from).find(matches);
+        if (found) return found;
+        if (Date.now() > until || child.exitCode !== null) {
+          throw new Error(`no such log line within ${limitMs} ms; the worker wrote:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Polls `check` until it returns a value other than undefined/false; fails after `limitMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, limitMs: number, what: string): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

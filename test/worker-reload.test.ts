@@ -1,0 +1,69 @@
+/**
+ * SIGHUP: the running worker re-reads its config file. A valid file replaces the schedules (seen
+ * in the log and in the ScheduledRun rows the new schedule's fires leave); an invalid one is
+ * refused with one log line naming the field, and the worker keeps running the old schedules.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../src/db/client.js';
+import { EVENT_YAML, INVITEES_CSV, eventually, rsvp, spawnWorker } from './support/harness.js';
+
+let dir: string;
+let db: Database;
+const env = () => ({ RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', RSVP_CONFIG: join(dir, 'rsvp.yaml') });
+const config = (remind: string) => `schedules:\n  timezone: Europe/Amsterdam\n  remind: "${remind}"\n  retention: "0 0 1 1 *"\n`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rsvp-reload-'));
+  await writeFile(join(dir, 'rsvp.yaml'), config('0 0 1 1 *'));
+  await writeFile(join(dir, 'event.yaml'), EVENT_YAML);
+  await writeFile(join(dir, 'invitees.csv'), INVITEES_CSV);
+  await rsvp(dir, env(), 'db', 'migrate');
+  await rsvp(dir, env(), 'event', 'import', 'event.yaml');
+  await rsvp(dir, env(), 'invitees', 'import', '--event', 'dialoog-2026', 'invitees.csv');
+  db = await openDatabase(`file:${join(dir, 'data/rsvp.db')}`);
+});
+afterAll(async () => {
+  await db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const remindRuns = () => db.prisma.scheduledRun.findMany({ where: { schedule: 'remind' }, orderBy: { fireAt: 'asc' } });
+
+it('replaces the schedules on SIGHUP, and keeps them when the new file is invalid', async () => {
+  const worker = spawnWorker(dir, env());
+  try {
+    const started = await worker.waitForLog((l) => l.msg === 'schedules started');
+    expect(started.schedules).toMatchObject({ remind: '0 0 1 1 *', timezone: 'Europe/Amsterdam', poll: '* * * * *' });
+    expect(await remindRuns()).toEqual([]);
+
+    // Every second: each fire leaves its ScheduledRun row (the run coordinator's claim).
+    await writeFile(join(dir, 'rsvp.yaml'), config('* * * * * *'));
+    const sighup = Date.now();
+    worker.child.kill('SIGHUP');
+    const reloaded = await worker.waitForLog((l) => l.msg === 'config reloaded, schedules replaced');
+    expect(reloaded.schedules).toMatchObject({ remind: '* * * * * *' });
+    const runs = await eventually(async () => {
+      const rows = await remindRuns();
+      return rows.length >= 2 && rows;
+    }, 10_000, 'two fires of the new remind schedule');
+    expect(runs.every((r) => r.fireAt.getTime() >= Math.floor(sighup / 1000) * 1000 && r.worker.endsWith(`:${worker.child.pid}`))).toBe(true);
+    expect(new Set(runs.map((r) => r.fireAt.getTime())).size).toBe(runs.length);
+    expect(JSON.parse(await rsvp(dir, env(), 'schedules', '--json'))).toContainEqual(expect.objectContaining({ name: 'remind', cron: '* * * * * *' }));
+
+    // An invalid expression: one line naming the field; the every-second schedule goes on.
+    await writeFile(join(dir, 'rsvp.yaml'), config('every minute'));
+    const logged = worker.logs().length;
+    worker.child.kill('SIGHUP');
+    const refused = await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('config not reloaded'), 10_000, logged);
+    expect(refused.msg).toMatch(/schedules\.remind: invalid cron expression "every minute"/);
+    expect(worker.logs().slice(logged).filter((l) => l.msg === 'config reloaded, schedules replaced')).toEqual([]);
+    const before = (await remindRuns()).length;
+    await eventually(async () => (await remindRuns()).length >= before + 2, 10_000, 'the old schedule to keep firing');
+  } finally {
+    expect(await worker.stop()).toBe(0);
+  }
+  expect(worker.logs().some((l) => l.msg === 'worker stopped')).toBe(true);
+});
