@@ -11,6 +11,7 @@ import type { Logger } from './log.js';
 import type { MailboxSource } from './mailbox/types.js';
 import type { MailSender } from './sender/types.js';
 import { type MailRenderer, createMailRenderer } from './mail/templates.js';
+import type { DnsResolver } from './inbound/authenticate.js';
 
 export interface App {
   readonly config: LoadedConfig;
@@ -21,6 +22,8 @@ export interface App {
   /** Identifies this process in claims (host:pid), so a dead process's claims can be taken over. */
   readonly workerId: string;
   readonly renderer: MailRenderer;
+  /** DNS for sender authentication (mode mailauth); undefined: the system's resolver. */
+  readonly dnsResolver?: DnsResolver;
   /** Opened on first use: commands that never read mail never connect to IMAP. */
   mailbox(): Promise<MailboxSource>;
   sender(): Promise<MailSender>;
@@ -32,6 +35,8 @@ export interface AppOverrides {
   mailbox?: MailboxSource;
   sender?: MailSender;
   workerId?: string;
+  /** Recorded DNS answers for sender authentication (tests run offline). */
+  dnsResolver?: DnsResolver;
 }
 
 export async function createApp(config: LoadedConfig, logger: Logger, overrides: AppOverrides = {}): Promise<App> {
@@ -50,6 +55,7 @@ export async function createApp(config: LoadedConfig, logger: Logger, overrides:
     organiser: mailFromAddress(config),
     workerId: overrides.workerId ?? `${hostname()}:${process.pid}`,
     renderer,
+    ...(overrides.dnsResolver ? { dnsResolver: overrides.dnsResolver } : {}),
     now: config.now,
     mailbox() {
       mailbox ??= openMailbox(config, logger);

@@ -20,6 +20,8 @@ import { type RsvpStatus, decideRsvp, peopleOf, promoteFromWaitlist } from '../c
 import { enqueueMail, outboxRow } from '../outbox/outbox.js';
 import type { MailRenderer } from '../mail/templates.js';
 import { composeRsvpMail } from '../mail/compose.js';
+import { type SenderAuthenticator, createSenderAuthenticator } from './authenticate.js';
+import type { SenderAuthVerdict } from '../core/sender-auth.js';
 
 export interface ProcessDeps {
   prisma: PrismaClient;
@@ -33,6 +35,8 @@ export interface ProcessDeps {
   serializable: boolean;
   /** Called after each batch with the messages handled so far (a progress bar's counter). */
   onProgress?: (handled: number) => void;
+  /** Sender authentication (config authentication.*), run while preparing; null when off. */
+  authenticate?: SenderAuthenticator | null;
 }
 
 /** The dependencies of processing, from the composition root, with "now" fixed for the run. */
@@ -46,6 +50,7 @@ export function processDepsOf(app: App, now: Date = app.now()): ProcessDeps {
     renderer: app.renderer,
     now,
     serializable: app.db.target.provider === 'postgresql',
+    authenticate: createSenderAuthenticator({ config: app.config.authentication, resolver: app.dnsResolver, now, logger: app.logger }),
   };
 }
 
@@ -171,6 +176,8 @@ interface Prepared {
   anatomy: MessageAnatomy;
   classification: Classification;
   statedAt: Date;
+  /** Sender authentication's verdict; null when off or not needed (automatic replies). */
+  auth?: SenderAuthVerdict | null;
 }
 
 /** The pure part, outside any transaction: read the source, take it apart, classify it. */
@@ -179,7 +186,9 @@ async function prepare(deps: ProcessDeps, message: Claimed, source?: Uint8Array)
     const raw = source ?? (await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: message.id }, select: { raw: true } })).raw;
     const anatomy = await readMessage(Buffer.from(raw));
     const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
-    return { id: message.id, attempts: message.attempts, anatomy, classification, statedAt: statedAtOf(anatomy, message.receivedAt, deps.now) };
+    // DNS lookups here, outside the transaction; an automatic reply is ignored whoever sent it.
+    const auth = deps.authenticate && classification.kind !== 'auto_reply' ? await deps.authenticate(raw, anatomy.from) : null;
+    return { id: message.id, attempts: message.attempts, anatomy, classification, statedAt: statedAtOf(anatomy, message.receivedAt, deps.now), auth };
   } catch (error) {
     return { ...message, error };
   }
@@ -218,7 +227,7 @@ async function actOn(
   decide: (actor: MessageActor) => Promise<ActResult> = (actor) => actor.run(),
 ): Promise<Outcome> {
   const { id, anatomy, classification } = message;
-  const result = await decide(new MessageActor(deps, tx, batch, id, anatomy, classification, message.statedAt, openEvents));
+  const result = await decide(new MessageActor(deps, tx, batch, id, anatomy, classification, message.statedAt, openEvents, message.auth ?? null));
   // Conditional on the claim: if another worker took the message over meanwhile, this
   // transaction and everything it wrote are rolled back.
   const still = await tx.inboundMessage.updateMany({
@@ -236,7 +245,7 @@ async function actOn(
       attendees: classification.attendees,
       replyText: classification.replyText,
       confidence: classification.confidence,
-      reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`)],
+      reasons: [...classification.reasons, ...anatomy.automatic.reasons, ...anatomy.problems.map((p: string) => `problem:${p}`), ...(message.auth?.reasons ?? [])],
       state: result.state,
       outcome: result.outcome,
       eventId: result.eventId ?? null,
@@ -306,19 +315,22 @@ class MessageActor {
     private readonly cls: Classification,
     private readonly statedAt: Date,
     private readonly openEvents: OpenEvents,
+    private readonly auth: SenderAuthVerdict | null = null,
   ) {
     this.from = anatomy.from?.address.toLowerCase() ?? null;
   }
 
   async run(): Promise<ActResult> {
     const { anatomy, cls } = this;
-    if (cls.kind === 'bounce') return this.bounce();
+    // A spoofed From (DMARC fails) changes nothing and is answered by nobody: review.
+    if (cls.kind === 'bounce') return this.auth?.authenticated === false ? this.notAuthenticated(null) : this.bounce();
     if (cls.kind === 'auto_reply') return ignored(`ignored: automatic reply (${anatomy.automatic.reasons.join(', ') || 'by its content'})`);
     if (!this.from) return this.review(null, null, 'unmatched', 'message has no sender address');
     if (this.from === this.deps.organiser.address) return ignored('ignored: sent from the organiser address itself');
     if (anatomy.automatic.list) return ignored('ignored: mailing-list message');
 
     const match = await this.match();
+    if (this.auth?.authenticated === false) return this.notAuthenticated(match.matched ? match : null);
     if (cls.kind === 'other') {
       if (match.matched && /\?/.test(cls.replyText)) {
         return this.review(match.eventId, match.inviteeId, 'question', 'a message that is not an RSVP, with a question');
@@ -610,6 +622,10 @@ class MessageActor {
       eventId: original?.eventId ?? null,
       inviteeId: original?.inviteeId ?? null,
     };
+  }
+
+  private notAuthenticated(match: { eventId: string; inviteeId: string | null } | null): Promise<ActResult> {
+    return this.review(match?.eventId ?? null, match?.inviteeId ?? null, 'sender_not_authenticated', this.auth?.detail ?? 'sender not authenticated');
   }
 
   private async review(eventId: string | null, inviteeId: string | null, reason: string, detail: string): Promise<ActResult> {
