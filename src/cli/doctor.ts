@@ -200,11 +200,13 @@ async function checkSender(config: LoadedConfig, timeoutMs: number): Promise<Che
     await withTimeout(transport.verify(), timeoutMs * 3, `SMTP server ${server} did not answer within ${(timeoutMs * 3) / 1000} s`);
     return pass('sender', `SMTP ${server}: connected${new URL(url).username ? ' and logged in' : ''}`);
   } catch (e) {
-    const err = e as { code?: string };
+    const err = e as { code?: string; message?: string };
+    const text = err.message ?? '';
+    const unreachable = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|EAI_AGAIN|timeout|did not answer/i.test(text);
     const hint =
       err.code === 'EAUTH'
         ? 'check the user and password in SMTP_URL (URL-encoded)'
-        : err.code === 'ETLS' || err.code === 'ESOCKET'
+        : !unreachable && (err.code === 'ETLS' || /ssl|tls|certificate|wrong version/i.test(text))
           ? 'check smtp:// (STARTTLS, port 587) against smtps:// (TLS, port 465)'
           : 'check the host and port of SMTP_URL and that a firewall lets it through';
     return fail('sender', toSendError(e, server, secrets).message, hint);
@@ -239,8 +241,8 @@ function checkClock(config: LoadedConfig, clock: Date): Check {
   }
   if (config.fixedNow) {
     const days = Math.round((config.fixedNow.getTime() - clock.getTime()) / 86_400_000);
-    const apart = days === 0 ? 'the same day' : `${Math.abs(days)} day(s) ${days < 0 ? 'earlier' : 'later'}`;
-    return warn('clock', `RSVP_NOW fixes "now" at ${config.fixedNow.toISOString()}, ${apart} than the clock (${clock.toISOString()})`, 'unset RSVP_NOW for the worker: it is for dry runs and tests');
+    const apart = days === 0 ? 'the same day as' : `${Math.abs(days)} day(s) ${days < 0 ? 'before' : 'after'}`;
+    return warn('clock', `RSVP_NOW fixes "now" at ${config.fixedNow.toISOString()}, ${apart} the system clock (${clock.toISOString()})`, 'unset RSVP_NOW for the worker: it is for dry runs and tests');
   }
   return pass('clock', `${clock.toISOString()} (${config.schedules.timezone} schedules)`);
 }

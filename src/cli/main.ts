@@ -4,15 +4,15 @@
  * with a non-zero exit and one line on stderr; --verbose adds the stack.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { type LoadedConfig, loadConfig } from '../config/load.js';
+import { type LoadedConfig, loadConfig, mailFromAddress } from '../config/load.js';
 import { createLogger } from '../log.js';
 import { type App, createApp } from '../app.js';
 import { parseDatabaseUrl, redactUrl } from '../db/url.js';
 import { parseEventFile } from '../core/event-file.js';
 import { parseInviteeCsv } from '../core/invitee-csv.js';
-import { importEvent, importInvitees, listInvitees } from '../events/events.js';
+import { findEvent, importEvent, importInvitees, listInvitees } from '../events/events.js';
 import { runPoll } from '../../jobs/poll.js';
 import { runSend } from '../../jobs/send.js';
 import { runInvite } from '../../jobs/invite.js';
@@ -27,6 +27,12 @@ import { formatTable } from './table.js';
 import { listSchedules, readStatus } from './status.js';
 import { listReview, resolveReview, type ResolveAs } from '../review/review.js';
 import { addExportCommand } from './export.js';
+import { colourWanted, createColours } from './colour.js';
+import { createProgress, type Progress } from './progress.js';
+import { addExamples, hintFor } from './help.js';
+import { formatDoctor, runDoctor } from './doctor.js';
+import { PREVIEW_TEMPLATES, chooseTemplates, eventFromFile, realPeople, samplePeople, writePreviews } from './preview.js';
+import { createMailRenderer } from '../mail/templates.js';
 
 /** A failure the user can act on: printed as its message alone. */
 export class UserError extends Error {
@@ -38,9 +44,14 @@ interface GlobalOptions {
   verbose?: boolean;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
   const program = new Command();
   let verbose = argv.includes('--verbose');
+  let exitCode = 0;
+  const colours = createColours(colourWanted(process.stdout, env));
+  const errColours = createColours(colourWanted(process.stderr, env));
+  /** A bar on stderr, on a terminal only, and none with --json. */
+  const progress = (label: string, json?: boolean): Progress => createProgress(label, { stream: json ? { write: () => true } : process.stderr });
   program
     .name('rsvp')
     .description('Reads RSVP replies from the organiser\'s mailbox, records them and answers them.')
@@ -60,31 +71,42 @@ export async function main(argv: string[]): Promise<number> {
     const app = await createApp(loaded, logger);
     try {
       return await work(app);
+    } catch (e) {
+      throw await withKnownEvents(app, e);
     } finally {
       await app.close();
     }
   };
-  const print = (line: string) => process.stdout.write(line + '\n');
+  const print = (line: string): void => {
+    process.stdout.write(line + '\n');
+  };
+  /** A job's summary: one line for people, or the object as JSON. */
+  const report = (task: string, summary: object, json?: boolean) => print(json ? JSON.stringify(summary) : summaryLine(task, summary));
 
   const db = program.command('db').description('database migrations');
   db.command('migrate')
     .description('apply pending migrations to DATABASE_URL (SQLite file or PostgreSQL)')
-    .action(async () => {
+    .option('--json', 'the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
       const { applyMigrations, ensurePostgresDatabase } = await import('../db/schema-engine.js');
       const url = config().database.url;
       const target = parseDatabaseUrl(url);
-      if (target.provider === 'postgresql' && (await ensurePostgresDatabase(url))) print(`created database ${redactUrl(url)}`);
+      const created = target.provider === 'postgresql' && (await ensurePostgresDatabase(url));
+      if (created && !opts.json) print(`created database ${redactUrl(url)}`);
       const applied = await applyMigrations(target);
+      if (opts.json) return print(JSON.stringify({ database: redactUrl(url), created, applied }));
       print(applied.length ? `applied ${applied.length} migration(s) to ${redactUrl(url)}: ${applied.join(', ')}` : `${redactUrl(url)} is up to date`);
     });
   db.command('status')
     .description('list migrations the database has not applied')
-    .action(async () => {
+    .option('--json', 'the result as JSON')
+    .action(async (opts: { json?: boolean }) => {
       const { migrationStatus } = await import('../db/schema-engine.js');
       const url = config().database.url;
       const status = await migrationStatus(parseDatabaseUrl(url));
+      if (opts.json) print(JSON.stringify({ database: redactUrl(url), ...status }));
       if (status.failed.length) throw new UserError(`failed migrations in ${redactUrl(url)}: ${status.failed.join(', ')}`);
-      print(status.pending.length ? `pending: ${status.pending.join(', ')}` : `${redactUrl(url)} is up to date`);
+      if (!opts.json) print(status.pending.length ? `pending: ${status.pending.join(', ')}` : `${redactUrl(url)} is up to date`);
     });
   db.command('check')
     .description('fail when prisma/schema.prisma has changes that no migration covers (both providers)')
@@ -124,21 +146,25 @@ export async function main(argv: string[]): Promise<number> {
   event
     .command('import <file>')
     .description('create an event from a YAML file, or update it by its slug (a new time or place is sent to who may come)')
-    .action(async (file: string) => {
+    .option('--json', 'the result as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
       const parsed = parseEventFile(await readText(file));
       if (!parsed.ok) throw new UserError(problemsLine(file, parsed.problems));
       await withApp(async (app) => {
         const result = await importEvent(app.db.prisma, parsed.value, app.organiser.address, app.now());
-        print(`${result.created ? 'created' : 'updated'} event ${result.slug}${result.rescheduled ? ' (time or place changed)' : ''}`);
-        if (result.previous) print(summaryLine('update', await runEventUpdate(app, result.slug, result.previous)));
+        if (!opts.json) print(`${result.created ? 'created' : 'updated'} event ${result.slug}${result.rescheduled ? ' (time or place changed)' : ''}`);
+        const update = result.previous ? await runEventUpdate(app, result.slug, result.previous) : null;
+        if (opts.json) return print(JSON.stringify({ event: result.slug, created: result.created, rescheduled: result.rescheduled, update }));
+        if (update) print(summaryLine('update', update));
       });
     });
   event
     .command('cancel <slug>')
     .description('cancel the event: everyone who accepted, may come or waits for a place gets METHOD:CANCEL')
     .option('--reason <text>', 'a sentence for the mail')
-    .action(async (slug: string, opts: { reason?: string }) => {
-      await withApp(async (app) => print(summaryLine('cancel', await runEventCancel(app, slug, opts.reason ?? null))));
+    .option('--json', 'the summary as JSON')
+    .action(async (slug: string, opts: { reason?: string; json?: boolean }) => {
+      await withApp(async (app) => report('cancel', await runEventCancel(app, slug, opts.reason ?? null), opts.json));
     });
 
   program
@@ -147,14 +173,17 @@ export async function main(argv: string[]): Promise<number> {
     .command('import <file>')
     .description('add or update invitees from a CSV file (email, name, organisation; , or ; separated)')
     .requiredOption('--event <slug>', 'the event')
-    .action(async (file: string, opts: { event: string }) => {
+    .option('--json', 'the result as JSON')
+    .action(async (file: string, opts: { event: string; json?: boolean }) => {
       const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => {
         throw new UserError(`cannot read ${file}: ${e.code ?? e.message}`);
       });
       const parsed = parseInviteeCsv(bytes);
       if (!parsed.ok) throw new UserError(problemsLine(file, parsed.problems));
       await withApp(async (app) => {
-        const r = await importInvitees(app.db.prisma, opts.event, parsed.value, app.now());
+        const bar = progress('importing', opts.json);
+        const r = await importInvitees(app.db.prisma, opts.event, parsed.value, app.now(), { onProgress: (done, total) => bar.update(done, total) }).finally(() => bar.finish());
+        if (opts.json) return print(JSON.stringify({ event: opts.event, ...r }));
         print(`${opts.event}: ${r.added} added, ${r.updated} updated, ${r.unchanged} unchanged`);
       });
     });
@@ -163,48 +192,67 @@ export async function main(argv: string[]): Promise<number> {
     .command('invite')
     .description('send the invitation to every invitee who has not had it yet')
     .requiredOption('--event <slug>', 'the event')
-    .action(async (opts: { event: string }) => {
-      await withApp(async (app) => print(summaryLine('invite', await runInvite(app, opts.event))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { event: string; json?: boolean }) => {
+      await withApp(async (app) => {
+        const bar = progress('inviting', opts.json);
+        const summary = await runInvite(app, opts.event, { onProgress: (done, total) => bar.update(done, total) }).finally(() => bar.finish());
+        report('invite', summary, opts.json);
+      });
     });
 
   program
     .command('poll')
     .description('process every new message in the mailbox and send what is due as a result')
     .option('--once', 'run once and exit (the only mode; the worker polls on its schedule)')
-    .action(async () => {
-      await withApp(async (app) => print(summaryLine('poll', await runPoll(app))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => {
+        const bar = progress('storing', opts.json);
+        let stage = 'storing';
+        const onProgress = (now: string, done: number, total: number | null) => {
+          if (now !== stage) bar.stage((stage = now));
+          bar.update(done, total);
+        };
+        const summary = await runPoll(app, { onProgress }).finally(() => bar.finish());
+        report('poll', summary, opts.json);
+      });
     });
 
   program
     .command('send')
     .description('send every outbox mail that is due, including retries')
     .option('--once', 'run once and exit')
-    .action(async () => {
-      await withApp(async (app) => print(summaryLine('send', await runSend(app))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => report('send', await runSend(app), opts.json));
     });
 
   program
     .command('remind')
     .description('send every reminder that is due at "now"')
     .option('--once', 'run once and exit')
-    .action(async () => {
-      await withApp(async (app) => print(summaryLine('remind', await runRemind(app))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => report('remind', await runRemind(app), opts.json));
     });
 
   program
     .command('digest')
     .description('send each coordinator the digest that is due at "now"')
     .option('--once', 'run once and exit')
-    .action(async () => {
-      await withApp(async (app) => print(summaryLine('digest', await runDigest(app))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => report('digest', await runDigest(app), opts.json));
     });
 
   program
     .command('retention')
     .description("remove raw messages and anonymise people the configured number of days after each event")
     .option('--once', 'run once and exit')
-    .action(async () => {
-      await withApp(async (app) => print(summaryLine('retention', await runRetention(app))));
+    .option('--json', 'the summary as JSON')
+    .action(async (opts: { json?: boolean }) => {
+      await withApp(async (app) => report('retention', await runRetention(app), opts.json));
     });
 
   program
@@ -296,14 +344,17 @@ export async function main(argv: string[]): Promise<number> {
     .option('--size <n>', 'how many people come')
     .option('--names <list>', 'who comes, comma-separated')
     .option('--event <slug>', 'the event, when the item has none')
-    .action(async (id: string, opts: { as: string; size?: string; names?: string; event?: string }) => {
+    .option('--json', 'the result as JSON')
+    .action(async (id: string, opts: { as: string; size?: string; names?: string; event?: string; json?: boolean }) => {
       if (!['accept', 'decline', 'tentative', 'ignore'].includes(opts.as)) throw new UserError(`--as must be accept, decline, tentative or ignore, not "${opts.as}"`);
       const size = opts.size === undefined ? null : Number(opts.size);
       if (size !== null && (!Number.isInteger(size) || size < 0 || size > 1000)) throw new UserError(`--size must be a whole number of people, not "${opts.size}"`);
       const names = opts.names ? opts.names.split(',').map((n) => n.trim()).filter(Boolean) : null;
       await withApp(async (app) => {
-        print(await resolveReview(app, id, { as: opts.as as ResolveAs, size, names, event: opts.event ?? null }));
+        const outcome = await resolveReview(app, id, { as: opts.as as ResolveAs, size, names, event: opts.event ?? null });
         const sent = await runSend(app);
+        if (opts.json) return print(JSON.stringify({ id, outcome, send: sent }));
+        print(outcome);
         if (sent.sent || sent.retrying) print(summaryLine('send', sent));
       });
     });
@@ -334,16 +385,78 @@ export async function main(argv: string[]): Promise<number> {
       await runDemo({ verbose, print });
     });
 
+  program
+    .command('doctor')
+    .description('check config, database, mailbox, sender, sender address, time zones, clock, coordinators and disk space')
+    .option('--timeout <seconds>', 'connection timeout for IMAP, SMTP and the database', '5')
+    .option('--json', '{"ok": …, "checks": [{"name", "status", "detail", "hint"}]}')
+    .action(async (opts: { timeout: string; json?: boolean }) => {
+      const seconds = Number(opts.timeout);
+      if (!(seconds > 0 && seconds <= 300)) throw new UserError(`--timeout must be a number of seconds (up to 300), not "${opts.timeout}"`);
+      const result = await runDoctor({ loadConfig: config, timeoutMs: seconds * 1000 });
+      print(opts.json ? JSON.stringify(result) : formatDoctor(result, colours));
+      if (!result.ok) exitCode = 1;
+    });
+
+  program
+    .command('preview <template>')
+    .description(`write an event's mails as .html, .txt and .ics files, to read before they go out: all, or one or more (comma-separated) of ${PREVIEW_TEMPLATES.join(', ')}`)
+    .requiredOption('--event <slug>', 'the event: its slug, or an event file (.yaml) not imported yet')
+    .option('--out <dir>', 'the folder to write to (default: data/preview/)')
+    .option('--lang <language>', "nl or en (default: the event's language)")
+    .option('--json', 'the mails written, as a JSON array')
+    .action(async (spec: string, opts: { event: string; out?: string; lang?: string; json?: boolean }) => {
+      const templates = chooseTemplates(spec);
+      if (opts.lang !== undefined && opts.lang !== 'nl' && opts.lang !== 'en') throw new UserError(`--lang must be nl or en, not "${opts.lang}"`);
+      const language = opts.lang as 'nl' | 'en' | undefined;
+      const loaded = config();
+      const outDir = opts.out ?? join(loaded.paths.data, 'preview');
+      let results;
+      if (/\.ya?ml$/i.test(opts.event)) {
+        // An event file not imported yet: no database needed, sample people.
+        const parsed = parseEventFile(await readText(opts.event));
+        if (!parsed.ok) throw new UserError(problemsLine(opts.event, parsed.problems));
+        const organiser = mailFromAddress(loaded);
+        const now = loaded.now();
+        const event = eventFromFile(parsed.value, organiser.address);
+        results = await writePreviews({ renderer: createMailRenderer(), event, people: samplePeople(now), organiser, language, templates, outDir, now });
+      } else {
+        results = await withApp(async (app) => {
+          const event = await findEvent(app.db.prisma, opts.event);
+          const now = app.now();
+          const people = (await realPeople(app.db.prisma, event.id, now)) ?? samplePeople(now);
+          return writePreviews({ renderer: app.renderer, event, people, organiser: app.organiser, language, templates, outDir, now });
+        });
+      }
+      if (opts.json) return print(JSON.stringify(results));
+      for (const r of results) {
+        for (const path of [r.html, r.text, r.ics]) if (path) print(path);
+      }
+    });
+
+  addExamples(program);
+
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    return exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     const err = e as Error & { code?: string };
     if (verbose && err.stack) process.stderr.write(err.stack + '\n');
-    process.stderr.write(`rsvp: ${oneLine(err)}\n`);
+    const line = oneLine(err);
+    const hint = hintFor(err);
+    process.stderr.write(`${errColours.red('rsvp:')} ${line}${hint && !line.includes(hint) ? ` (${hint})` : ''}\n`);
     return 1;
   }
+}
+
+/** An unknown event slug, with the slugs there are: the usual cause is a typo. */
+async function withKnownEvents(app: App, e: unknown): Promise<unknown> {
+  const missing = e instanceof Error && (e as { code?: string }).code === 'ENOTFOUND' ? /^no event with slug "([^"]*)"/.exec(e.message) : null;
+  if (!missing) return e;
+  const rows = await app.db.prisma.event.findMany({ select: { slug: true }, orderBy: { slug: 'asc' }, take: 20 }).catch(() => []);
+  const known = rows.length ? rows.map((r) => r.slug).join(', ') : 'none yet';
+  return new UserError(`no event with slug "${missing[1]}" (known: ${known}); import one with rsvp event import FILE.yaml`);
 }
 
 async function readText(file: string): Promise<string> {
