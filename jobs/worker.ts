@@ -26,6 +26,7 @@ import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
 import { runRetention } from './retention.js';
 import { createDatabaseRunCoordinator } from './run-coordinator.js';
+import { startConfiguredWebServer } from '../src/web/server.js';
 
 export type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
 
@@ -42,7 +43,7 @@ const JOB_NAMES = Object.keys(JOBS) as JobName[];
 const DISTRIBUTED: ReadonlySet<JobName> = new Set(['remind', 'digest', 'retention']);
 
 /** Config keys that only a restart applies: they are wired into connections at start-up. */
-const RESTART_ONLY = ['database', 'mailbox', 'outbox', 'dataDir', 'mailFrom', 'logging'] as const;
+const RESTART_ONLY = ['database', 'mailbox', 'outbox', 'dataDir', 'mailFrom', 'logging', 'web'] as const;
 
 export interface WorkerOptions {
   /** Reads the config again for SIGHUP; throws a ConfigError when it is invalid. */
@@ -178,6 +179,7 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
       dataDir: app.config.dataDir,
       mailFrom: app.config.mailFrom,
       logging: app.config.logging,
+      web: app.config.web,
       paths: app.config.paths,
       now: app.config.now,
       fixedNow: app.config.fixedNow,
@@ -213,6 +215,14 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
     })
     .catch((e: unknown) => logger.error({ error: firstLine(e) }, 'cannot watch the mailbox; polling on schedule only'));
 
+  // The coordinators' page, /healthz and /metrics when web.port is set (src/web/server.ts); a
+  // decision taken there is sent through this worker's queue. A port that cannot be had is
+  // logged, and the worker goes on with the mail.
+  const web = startConfiguredWebServer(app, { afterResolve: () => trigger('send') }).catch((e: unknown) => {
+    logger.error({ error: firstLine(e) }, 'cannot serve the web page');
+    return null;
+  });
+
   // Catch up at start: mail that arrived while the worker was down, reminders and digests due.
   void trigger('poll');
   void trigger('remind');
@@ -227,6 +237,7 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
       stopping = true;
       await Promise.all(tasks.map((t) => t.destroy()));
       if (unwatch) await (unwatch as () => Promise<void>)();
+      await web.then((server) => server?.close());
       if (running) await running;
     },
   };

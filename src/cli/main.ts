@@ -27,6 +27,7 @@ import { formatTable } from './table.js';
 import { listSchedules, readStatus } from './status.js';
 import { listReview, resolveReview, type ResolveAs } from '../review/review.js';
 import { addExportCommand } from './export.js';
+import { addWebCommand } from './web.js';
 import { colourWanted, createColours } from './colour.js';
 import { createProgress, type Progress } from './progress.js';
 import { addExamples, hintFor } from './help.js';
@@ -283,6 +284,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     });
 
   addExportCommand(program, withApp);
+  addWebCommand(program, withApp);
 
   program
     .command('status')

@@ -189,6 +189,21 @@ export const configSchema = z
         extra: z.array(intentRuleSchema).default([]),
       })
       .prefault({}),
+    web: z
+      .object({
+        /** The coordinators' page, /healthz and /metrics; null = not served by the worker (`rsvp web` still can). */
+        port: z.number().int().min(1).max(65535).nullable().default(null),
+        /** 127.0.0.1 by default: put a TLS proxy in front before opening it to the network. */
+        host: z.string().trim().min(1).default('127.0.0.1'),
+        /** The coordinators' secret for the page (cookie, ?token= or Authorization: Bearer); at least 16 characters. */
+        token: z.string().trim().min(16, 'at least 16 characters (e.g. openssl rand -hex 24)').nullable().default(null),
+        /** /healthz answers 503 when no mailbox was polled within this many seconds. */
+        healthPollMaxAgeSeconds: z.number().int().min(1).default(600),
+      })
+      .prefault({})
+      .superRefine((web, ctx) => {
+        if (web.port !== null && !web.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'required when web.port is set' });
+      }),
     logging: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
