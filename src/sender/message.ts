@@ -6,11 +6,30 @@ import type { SendMailOptions } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Address, OutgoingMail } from './types.js';
 
+/**
+ * A header value from people's input (names from the CSV or a From header, event titles,
+ * subjects): one line, no control characters, and short enough that no header line can pass
+ * RFC 5322 2.1.1's 998 characters (nodemailer folds at spaces and encodes non-ASCII text, but
+ * cannot fold one long ASCII word). nodemailer already encodes CR LF inside a display name;
+ * this makes the value sensible as well as safe.
+ */
+export function headerText(value: string, max: number): string {
+  // eslint-disable-next-line no-control-regex
+  const line = value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+const MAX_NAME = 200;
+const MAX_SUBJECT = 500;
+
 function address(a: Address): { name: string; address: string } | string {
-  return a.name ? { name: a.name, address: a.address } : a.address;
+  const name = a.name ? headerText(a.name, MAX_NAME) : '';
+  return name ? { name, address: a.address } : a.address;
 }
 
 const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
+/** A Message-ID (RFC 5322 3.6.4) as it may appear in In-Reply-To and References; anything else is dropped. */
+const isMessageId = (id: string) => /^<?[^\s<>"]+@[^\s<>"]+>?$/.test(id);
 
 /**
  * RFC 5322 section 2.3: lines end in CRLF. nodemailer's SMTP connection converts bare LF on the
@@ -19,7 +38,7 @@ const bracket = (id: string) => `<${id.replace(/^<|>$/g, '')}>`;
 const crlf = (text: string) => text.replace(/\r?\n/g, '\r\n');
 
 export function toNodemailerMessage(mail: OutgoingMail): SendMailOptions {
-  const references = (mail.references ?? []).filter(Boolean).map(bracket);
+  const references = (mail.references ?? []).filter((id) => id && isMessageId(id)).map(bracket);
   return {
     // Fixed when the mail entered the outbox, so a retry after a crash carries the same ID.
     messageId: bracket(mail.messageId),
@@ -27,9 +46,9 @@ export function toNodemailerMessage(mail: OutgoingMail): SendMailOptions {
     from: address(mail.from),
     to: address(mail.to),
     ...(mail.replyTo ? { replyTo: address(mail.replyTo) } : {}),
-    subject: mail.subject,
+    subject: headerText(mail.subject, MAX_SUBJECT),
     // RFC 5322 section 3.6.4: In-Reply-To names the parent, References the whole thread.
-    ...(mail.inReplyTo ? { inReplyTo: bracket(mail.inReplyTo) } : {}),
+    ...(mail.inReplyTo && isMessageId(mail.inReplyTo) ? { inReplyTo: bracket(mail.inReplyTo) } : {}),
     ...(references.length ? { references } : {}),
     headers: { ...(mail.headers ?? {}) },
     text: crlf(mail.text),
