@@ -68,7 +68,7 @@ function when(d: Date | null, zone: string): string {
 export function layout(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title} · inbox-rsvp</title><style>${trusted(STYLE)}</style></head>
+<meta name="referrer" content="same-origin"><title>${title} · inbox-rsvp</title><style>${trusted(STYLE)}</style></head>
 <body>${body}</body></html>`.value;
 }
 

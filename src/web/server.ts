@@ -48,7 +48,9 @@ const DECISIONS: readonly ResolveAs[] = ['accept', 'decline', 'tentative', 'igno
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy': `default-src 'none'; style-src '${STYLE_HASH}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: under it browsers send `Origin: null` with the page's own form POSTs (Fetch
+  // standard, "serializing a request origin"), which the same-origin check below must refuse.
+  'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
   'Cache-Control': 'no-store',
 };
