@@ -49,9 +49,10 @@ export function createProgress(label: string, options: ProgressOptions): Progres
   let current = label;
   let lastDraw = clock();
   let drawn = false;
+  // A pseudo-terminal without a size (script, some CI runners) reports 0 columns.
+  const width = () => (stream.columns && stream.columns >= 20 ? stream.columns : 80);
   const draw = (line: string) => {
-    const width = stream.columns ?? 80;
-    stream.write(`\r${line.slice(0, width - 1)}\x1b[K`);
+    stream.write(`\r${line.slice(0, width() - 1)}\x1b[K`);
     drawn = true;
   };
   return {
@@ -59,7 +60,7 @@ export function createProgress(label: string, options: ProgressOptions): Progres
       const now = clock();
       if (now - lastDraw < interval && !(total !== null && done >= total && drawn)) return;
       lastDraw = now;
-      draw(formatProgress(current, done, total, stream.columns ?? 80));
+      draw(formatProgress(current, done, total, width()));
     },
     stage(next) {
       current = next;
