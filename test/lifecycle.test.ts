@@ -1,19 +1,27 @@
 /**
  * The RSVP lifecycle through poll, on SQLite and PostgreSQL: capacity and the waiting list,
  * promotion, late answers, answers after the event, several events at once, forwarded
- * invitations, calendar replies, bounces, and what goes to review instead of being acted on.
+ * invitations, calendar replies, bounces, reminders, and what goes to review instead of being
+ * acted on. Every scenario runs with replies delivered into the Maildir; the core ones (accept,
+ * decline and a change of mind, the waiting list and promotion, several events, a calendar reply
+ * and a bounce) run again with the replies appended to a fresh mailbox of the private Dovecot and
+ * read over IMAP, on both databases. The rest is the same code after the mailbox source, so it
+ * runs once per database to keep the suite's time in check.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { runInvite } from '../jobs/invite.js';
 import { runPoll } from '../jobs/poll.js';
 import { runRetention } from '../jobs/retention.js';
+import { runRemind } from '../jobs/remind.js';
 import { runEventCancel, runEventUpdate } from '../jobs/event-change.js';
 import { importEvent } from '../src/events/events.js';
 import { parseEventFile } from '../src/core/event-file.js';
 import { listInvitees } from '../src/events/events.js';
 import { listReview, resolveReview } from '../src/review/review.js';
 import { PROVIDERS } from './support/databases.js';
-import { EVENT_YAML, type Harness, ORGANISER, createHarness, reply, seedEvent } from './support/harness.js';
+import { imapUrlOf } from './support/dovecot.js';
+import { EVENT_YAML, type Harness, type MailSource, ORGANISER, createHarness, reply, seedEvent } from './support/harness.js';
 
 const NOW = '2026-11-23T09:00:00Z';
 
@@ -22,12 +30,53 @@ function toOf(mail: { to?: unknown }): string {
   return to?.value[0]?.address ?? '';
 }
 
-describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
+/** A delivery failure report (RFC 3464) for one of our invitations, as Postfix sends it. */
+function bounceOf(address: string, invitationMessageId: string): string {
+  return [
+    'From: Mail Delivery System <MAILER-DAEMON@mx.inkoop.example>',
+    `To: ${ORGANISER}`,
+    'Subject: Undelivered Mail Returned to Sender',
+    'Date: Mon, 23 Nov 2026 09:31:00 +0100',
+    `Message-ID: <dsn-${address.replace(/\W/g, '')}@mx.inkoop.example>`,
+    'Auto-Submitted: auto-replied',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
+    '',
+    '--b',
+    'Content-Type: text/plain',
+    '',
+    'Your message could not be delivered.',
+    '--b',
+    'Content-Type: message/delivery-status',
+    '',
+    'Reporting-MTA: dns; mx.inkoop.example',
+    '',
+    `Final-Recipient: rfc822; ${address}`,
+    'Action: failed',
+    'Status: 5.1.1',
+    'Diagnostic-Code: smtp; 550 5.1.1 No such user',
+    '--b',
+    'Content-Type: text/rfc822-headers',
+    '',
+    `Message-ID: <${invitationMessageId}>`,
+    `To: ${address}`,
+    '--b--',
+    '',
+  ].join('\r\n');
+}
+
+const VARIANTS = (['maildir', 'imap'] as MailSource[]).flatMap((source) => PROVIDERS.map((provider) => ({ provider, source })));
+
+describe.each(VARIANTS)('RSVP lifecycle on $provider, replies through $source', ({ provider, source }) => {
   let h: Harness;
   const invitation = new Map<string, string>();
+  /** Scenarios that do not depend on the mailbox source run on the Maildir variant only. */
+  const maildirOnly = source === 'maildir' ? it : ((() => undefined) as unknown as typeof it);
 
   beforeEach(async () => {
-    h = await createHarness(provider, { RSVP_NOW: NOW });
+    // A fresh Dovecot mailbox per test: the fresh database starts reading it from its first UID.
+    const imapUrl = source === 'imap' ? imapUrlOf(inject('dovecot'), undefined, `lifecycle-${randomBytes(5).toString('hex')}`) : undefined;
+    h = await createHarness(provider, { RSVP_NOW: NOW }, imapUrl ? { imapUrl } : {});
     await seedEvent(h.app);
     await runInvite(h.app, 'dialoog-2026');
     invitation.clear();
@@ -79,7 +128,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(await h.outbox(before)).toEqual([]);
   });
 
-  it('accepts a late answer, marks it late, and sends answers after the event to review', async () => {
+  maildirOnly('accepts a late answer, marks it late, and sends answers after the event to review', async () => {
     await h.reopen({ RSVP_NOW: '2026-12-10T09:00:00Z' });
     await h.drop('late', reply({ from: 'Sarah Maas <sarah@delta.example>', date: 'Thu, 10 Dec 2026 09:00:00 +0100', body: 'Sorry for the late reply: I will attend.' }));
     await runPoll(h.app);
@@ -97,7 +146,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(review.map((r) => r.reason)).toEqual(['after_event']);
   });
 
-  it('puts a forwarded invitation\'s respondent on the list, linked to the organisation', async () => {
+  maildirOnly('puts a forwarded invitation\'s respondent on the list, linked to the organisation', async () => {
     await h.drop('fw', reply({ from: 'Kees de Wit <kees@zorgpunt.example>', subject: 'FW: Dialoogsessie Inkoop Jeugdhulp 2027', body: 'Ik meld mij graag aan.\r\n\r\nMet vriendelijke groet,\r\nKees de Wit' }));
     await runPoll(h.app);
     expect(await status('kees@zorgpunt.example')).toMatchObject({ status: 'accepted', name: 'Kees de Wit', organisation: 'Zorgpunt', partySize: 1 });
@@ -153,40 +202,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
         '',
       ].join('\r\n'),
     );
-    await h.drop(
-      'dsn',
-      [
-        'From: Mail Delivery System <MAILER-DAEMON@mx.inkoop.example>',
-        `To: ${ORGANISER}`,
-        'Subject: Undelivered Mail Returned to Sender',
-        'Date: Mon, 23 Nov 2026 09:31:00 +0100',
-        'Message-ID: <dsn-1@mx.inkoop.example>',
-        'Auto-Submitted: auto-replied',
-        'MIME-Version: 1.0',
-        'Content-Type: multipart/report; report-type=delivery-status; boundary="b"',
-        '',
-        '--b',
-        'Content-Type: text/plain',
-        '',
-        'Your message could not be delivered.',
-        '--b',
-        'Content-Type: message/delivery-status',
-        '',
-        'Reporting-MTA: dns; mx.inkoop.example',
-        '',
-        'Final-Recipient: rfc822; henk@linde.example',
-        'Action: failed',
-        'Status: 5.1.1',
-        'Diagnostic-Code: smtp; 550 5.1.1 No such user',
-        '--b',
-        'Content-Type: text/rfc822-headers',
-        '',
-        `Message-ID: <${invitation.get('henk@linde.example')}>`,
-        'To: henk@linde.example',
-        '--b--',
-        '',
-      ].join('\r\n'),
-    );
+    await h.drop('dsn', bounceOf('henk@linde.example', invitation.get('henk@linde.example')!));
     const before = await h.outbox();
     await runPoll(h.app);
     expect(await status('sarah@delta.example')).toMatchObject({ status: 'accepted', partySize: 1 });
@@ -196,7 +212,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(await h.app.db.prisma.suppression.findUnique({ where: { email: 'henk@linde.example' } })).not.toBeNull();
   });
 
-  it('sends unclear answers and questions to review, answers neither, and acts on what the coordinator decides', async () => {
+  maildirOnly('sends unclear answers and questions to review, answers neither, and acts on what the coordinator decides', async () => {
     await h.drop('q', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Is er parkeergelegenheid bij het stadhuis?' }));
     await h.drop('u', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom misschien wel, maar ik weet het nog niet; kan ik ook online meedoen?' }));
     const before = await h.outbox();
@@ -227,7 +243,7 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(roelMessage.state).toBe('processed');
   });
 
-  it('sends a moved event to who may come with SEQUENCE raised, and a cancellation with METHOD:CANCEL', async () => {
+  maildirOnly('sends a moved event to who may come with SEQUENCE raised, and a cancellation with METHOD:CANCEL', async () => {
     await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom graag.' }));
     await h.drop('2', reply({ from: 'Jan Jansen <jan@walcheren.example>', inReplyTo: invitation.get('jan@walcheren.example'), body: 'Helaas kan ik niet.' }));
     await runPoll(h.app);
@@ -261,7 +277,38 @@ describe.each(PROVIDERS)('RSVP lifecycle on %s', (provider) => {
     expect(polled).toMatchObject({ processed: 1, sent: 0 });
   });
 
-  it('removes raw messages and then anonymises people the configured days after the event', async () => {
+  maildirOnly('reminds who has not answered once, never a bounced address, and attendees the day before with the calendar entry', async () => {
+    await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom graag.' }));
+    await h.drop('dsn', bounceOf('henk@linde.example', invitation.get('henk@linde.example')!));
+    await runPoll(h.app);
+    expect(await status('henk@linde.example')).toMatchObject({ status: 'bounced' });
+
+    // Friday 27 November, 09:00 in Amsterdam: 7 days before the deadline's day (4 December).
+    await h.reopen({ RSVP_NOW: '2026-11-27T08:00:00Z' });
+    const before = await h.outbox();
+    expect(await runRemind(h.app)).toMatchObject({ reminders: 2 });
+    const reminded = await h.outbox(before);
+    expect(reminded.map(toOf).sort()).toEqual(['jan@walcheren.example', 'sarah@delta.example']);
+    // Later the same day, and after a restart the next day: nothing again.
+    await h.reopen({ RSVP_NOW: '2026-11-28T10:00:00Z' });
+    expect(await runRemind(h.app)).toMatchObject({ reminders: 0 });
+
+    // Sunday 13 December, 09:00: the day before the event, to who comes, with the .ics.
+    await h.reopen({ RSVP_NOW: '2026-12-13T08:00:00Z' });
+    const beforeEve = await h.outbox();
+    expect(await runRemind(h.app)).toMatchObject({ reminders: 1 });
+    const [eve, ...more] = await h.outbox(beforeEve);
+    expect(more).toEqual([]);
+    expect(toOf(eve!)).toBe('roel@zorgpunt.example');
+    expect(eve!.text).toContain('Stadhuis, Markt 1, Goes');
+    expect(eve!.text).toMatch(/14[.:]00/);
+    const ics = eve!.attachments.map((a) => a.content.toString()).find((c) => c.includes('BEGIN:VCALENDAR'));
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toContain('LOCATION:Stadhuis');
+    expect(ics).toMatch(/DTSTART;TZID=Europe\/Amsterdam:20261214T140000/);
+  });
+
+  maildirOnly('removes raw messages and then anonymises people the configured days after the event', async () => {
     await h.drop('1', reply({ from: 'Roel Sinke <roel@zorgpunt.example>', inReplyTo: invitation.get('roel@zorgpunt.example'), body: 'Ik kom graag.' }));
     await runPoll(h.app);
     // 90 days after the event (14 December 2026): raw sources go, people stay.

@@ -163,7 +163,9 @@ export async function composeReminder(
     input.template === 'reminder-invitee'
       ? await renderer.render('reminder-invitee', languageOf(event), data)
       : await renderer.render('reminder-attendee', languageOf(event), { ...data, partySize: invitee.partySize, attendees: namesOf(invitee) });
-  return { ...mail, ics: null };
+  // The attendee's reminder carries the calendar entry again (same UID and SEQUENCE as the
+  // confirmation's, RFC 5546 REQUEST), so it is one tap to put in an agenda that lost it.
+  return { ...mail, ics: input.template === 'reminder-attendee' ? calendar(event, invitee, input.organiser, 'REQUEST', 'ACCEPTED') : null };
 }
 
 /** What the digest job gathered from the database for one event. */

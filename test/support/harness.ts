@@ -1,6 +1,8 @@
 /**
  * An App on a temporary data folder (Maildir and outbox folder inside it) and a database of the
- * given provider, with helpers to drop replies into the Maildir and read what was sent.
+ * given provider, with helpers to deliver replies and read what was sent. Replies are delivered
+ * into the Maildir, or with `imapUrl` by IMAP APPEND into that Dovecot mailbox, which the App
+ * then reads as its IMAP source.
  */
 import { type ChildProcess, execFile as execFileCb, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +16,7 @@ import { silentLogger } from '../../src/log.js';
 import { parseEventFile, type EventFile } from '../../src/core/event-file.js';
 import { importEvent, importInvitees } from '../../src/events/events.js';
 import { freshDatabase, type Provider, type TestDatabase } from './databases.js';
+import { appendMessage } from './dovecot.js';
 
 export const ORGANISER = 'info@inkoop.example';
 
@@ -23,16 +26,24 @@ export interface Harness {
   app: App;
   /** Rebuilds the App with another "now" (and optionally other env), keeping the folder and database. */
   reopen(env?: Record<string, string>): Promise<App>;
+  /** Delivers a message: a file in the Maildir's new/ (named `name`), or an IMAP APPEND. */
   drop(name: string, raw: string): Promise<void>;
   /** Every .eml in the outbox folder, parsed, except the files named in `seen`. */
   outbox(seen?: Iterable<{ file: string }>): Promise<(ParsedMail & { file: string })[]>;
   close(): Promise<void>;
 }
 
-export async function createHarness(provider: Provider, env: Record<string, string> = {}): Promise<Harness> {
+export type MailSource = 'maildir' | 'imap';
+
+export interface HarnessOptions {
+  /** imap://…/MAILBOX of a (fresh) Dovecot mailbox: the App reads it instead of the Maildir. */
+  imapUrl?: string;
+}
+
+export async function createHarness(provider: Provider, env: Record<string, string> = {}, options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'rsvp-test-'));
   const db = await freshDatabase(provider);
-  const baseEnv = { DATABASE_URL: db.url, MAIL_FROM: `Inkooporganisatie <${ORGANISER}>`, ...env };
+  const baseEnv = { DATABASE_URL: db.url, MAIL_FROM: `Inkooporganisatie <${ORGANISER}>`, ...(options.imapUrl ? { IMAP_URL: options.imapUrl } : {}), ...env };
   const build = async (extra: Record<string, string> = {}) => {
     const config = loadConfig({ env: { ...baseEnv, ...extra }, cwd: dir });
     return createApp(config, silentLogger());
@@ -47,6 +58,10 @@ export async function createHarness(provider: Provider, env: Record<string, stri
       return harness.app;
     },
     async drop(name, raw) {
+      if (options.imapUrl) {
+        await appendMessage(options.imapUrl, raw);
+        return;
+      }
       const maildir = harness.app.config.paths.maildir;
       await mkdir(join(maildir, 'tmp'), { recursive: true });
       await mkdir(join(maildir, 'new'), { recursive: true });
