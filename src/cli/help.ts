@@ -52,6 +52,11 @@ export const EXAMPLES: Record<string, [string, string][]> = {
   ],
   classify: [['rsvp classify reply.eml', 'kind, intent, party size, names'], ['rsvp classify data/mailbox/cur/* --json', 'one JSON object per file']],
   demo: [['rsvp demo', 'the seed consultation end to end on the embedded defaults']],
+  export: [
+    ['rsvp export --event consultatie-2018 > aanwezigen.csv', 'the attendance list for Excel (; separated)'],
+    ['rsvp export --event consultatie-2018 --format xlsx --out aanwezigen.xlsx', 'an Excel workbook'],
+  ],
+  web: [['rsvp web --port 8080', "the coordinators' page (needs web.token in the config)"]],
   doctor: [
     ['rsvp doctor', 'one line per check, ✓ or ✗ with what to fix; exit 1 when one fails'],
     ['IMAP_URL=imaps://info%40org.nl:secret@mail.org.nl/INBOX rsvp doctor --json', 'check a real mailbox; the result as JSON'],
