@@ -5,20 +5,24 @@
  * CSV; and, over plain HTTP, what needs the token, what does not, and /healthz and /metrics.
  * Screenshots go to test-output/web/.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
 import { runInvite } from '../jobs/invite.js';
 import { runPoll } from '../jobs/poll.js';
+import { startWorker } from '../jobs/worker.js';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/load.js';
 import { silentLogger } from '../src/log.js';
 import { listInvitees } from '../src/events/events.js';
 import { type WebServer, startWebServer } from '../src/web/server.js';
 import { CHROMIUM, CHROMIUM_ARGS, ensureChromium } from './support/chromium.js';
+import { freePort } from './support/dovecot.js';
 import { type Harness, createHarness, reply, seedEvent } from './support/harness.js';
 
 const NOW = '2026-11-23T09:00:00Z';
@@ -216,5 +220,56 @@ describe('forms and scripts', () => {
     const { readSheet } = await import('read-excel-file/node');
     const rows = await readSheet(Buffer.from(await r.arrayBuffer()));
     expect(rows).toHaveLength(5);
+  });
+});
+
+describe('who serves the page', () => {
+  const configWithPort = async (port: number) => {
+    const file = join(h.dir, 'web.yaml');
+    await writeFile(file, `web:\n  port: ${port}\n  token: ${TOKEN}\n`);
+    return file;
+  };
+
+  it('the worker serves it while web.port is set and closes it on stop', async () => {
+    const port = await freePort();
+    const file = await configWithPort(port);
+    const app = await createApp(loadConfig({ env: { DATABASE_URL: h.db.url, RSVP_NOW: NOW, RSVP_CONFIG: file }, cwd: h.dir }), silentLogger());
+    const worker = startWorker(app);
+    try {
+      let health: Response | null = null;
+      for (let i = 0; i < 100 && !health; i++) {
+        health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+        if (!health) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(health?.status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(401);
+    } finally {
+      await worker.stop();
+      await app.close();
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  });
+
+  it('`rsvp web` serves it alone until SIGTERM', async () => {
+    const port = await freePort();
+    const file = await configWithPort(port);
+    const child = spawn(process.execPath, [resolve('bin/rsvp.js'), 'web'], {
+      cwd: h.dir,
+      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', DATABASE_URL: h.db.url, RSVP_NOW: NOW, RSVP_CONFIG: file },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      const [line] = (await once(child.stdout, 'data')) as [Buffer];
+      expect(line.toString()).toBe(`serving http://127.0.0.1:${port}/ (healthz and metrics without the token)\n`);
+      const r = await fetch(`http://127.0.0.1:${port}/events/dialoog-2026`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(r.status).toBe(200);
+      expect(await r.text()).toContain('Dialoogsessie Inkoop Jeugdhulp 2027');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });
