@@ -20,6 +20,7 @@ import { runRemind } from '../../jobs/remind.js';
 import { runDigest } from '../../jobs/digest.js';
 import { runWorker } from '../../jobs/worker.js';
 import { runRetention } from '../../jobs/retention.js';
+import { runForget } from './forget.js';
 import { runEventCancel, runEventUpdate } from '../../jobs/event-change.js';
 import { classifyFiles } from './classify.js';
 import { runDemo } from './demo.js';
@@ -254,6 +255,14 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--json', 'the summary as JSON')
     .action(async (opts: { json?: boolean }) => {
       await withApp(async (app) => report('retention', await runRetention(app), opts.json));
+    });
+
+  program
+    .command('forget <email>')
+    .description("erase one person (AVG/GDPR art. 17): invitee rows, RSVPs, their messages, mails to them, review items; their address and names cut out of other records")
+    .option('--json', 'the counts as JSON')
+    .action(async (email: string, opts: { json?: boolean }) => {
+      await withApp(async (app) => report('forget', await runForget(app, email), opts.json));
     });
 
   program
