@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDatabaseRunCoordinator, parseCoordinatorKey, type ScheduledRunStore } from './run-coordinator.js';
+import { createDatabaseRunCoordinator, parseCoordinatorKey, pruneScheduledRuns, type ScheduledRunStore } from './run-coordinator.js';
 
 /** ScheduledRun as the database keeps it: unique (schedule, fireAt), P2002 on a second insert. */
 function memoryStore(fail?: Error): ScheduledRunStore & { rows: { schedule: string; fireAt: Date; worker: string; finishedAt?: Date }[] } {
@@ -18,6 +18,12 @@ function memoryStore(fail?: Error): ScheduledRunStore & { rows: { schedule: stri
       async updateMany({ where, data }) {
         for (const r of rows) if (r.schedule === where.schedule && r.fireAt.getTime() === where.fireAt.getTime() && r.worker === where.worker) r.finishedAt = data.finishedAt;
         return {};
+      },
+      async deleteMany({ where }) {
+        const keep = rows.filter((r) => r.fireAt.getTime() >= where.fireAt.lt.getTime());
+        const count = rows.length - keep.length;
+        rows.splice(0, rows.length, ...keep);
+        return { count };
       },
     },
   };
@@ -53,6 +59,14 @@ describe('the run coordinator on ScheduledRun', () => {
     await a.shouldRun('retention:2026-11-27T02:30:00.000Z', 30_000);
     await a.onComplete!('retention:2026-11-27T02:30:00.000Z');
     expect(store.rows[0]).toMatchObject({ worker: 'host-a:1', finishedAt: new Date('2026-11-27T07:00:03Z') });
+  });
+
+  it('forgets fires older than the kept days, and only those', async () => {
+    const store = memoryStore();
+    const a = createDatabaseRunCoordinator(store, 'host-a:1');
+    for (const day of ['2026-10-01', '2026-10-24', '2026-10-25', '2026-11-23']) await a.shouldRun(`remind:${day}T08:00:00.000Z`, 30_000);
+    expect(await pruneScheduledRuns(store, new Date('2026-11-24T07:00:00Z'), 30)).toBe(2);
+    expect(store.rows.map((r) => r.fireAt.toISOString().slice(0, 10))).toEqual(['2026-10-25', '2026-11-23']);
   });
 
   it('fails closed on a database error (node-cron then skips the fire)', async () => {

@@ -22,6 +22,7 @@ export interface ScheduledRunStore {
   scheduledRun: {
     create(args: { data: { schedule: string; fireAt: Date; worker: string } }): Promise<unknown>;
     updateMany(args: { where: { schedule: string; fireAt: Date; worker: string }; data: { finishedAt: Date } }): Promise<unknown>;
+    deleteMany(args: { where: { fireAt: { lt: Date } } }): Promise<{ count: number }>;
   };
 }
 
@@ -63,4 +64,17 @@ export function createDatabaseRunCoordinator(store: ScheduledRunStore, worker: s
       await store.scheduledRun.updateMany({ where: { schedule: fire.schedule, fireAt: fire.fireAt, worker }, data: { finishedAt: now() } });
     },
   };
+}
+
+/** Days a fire's record is kept: long enough to see what ran, short enough to stay small. */
+export const SCHEDULED_RUN_KEEP_DAYS = 30;
+
+/**
+ * Removes the records of fires older than `keepDays` before `now` (the clock's, as the slots
+ * are); run with the retention schedule. A removed record cannot be claimed again: its slot lies
+ * far in the past, and node-cron only fires slots that are due now.
+ */
+export async function pruneScheduledRuns(store: ScheduledRunStore, now: Date = new Date(), keepDays = SCHEDULED_RUN_KEEP_DAYS): Promise<number> {
+  const { count } = await store.scheduledRun.deleteMany({ where: { fireAt: { lt: new Date(now.getTime() - keepDays * 86_400_000) } } });
+  return count;
 }

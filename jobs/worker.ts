@@ -25,7 +25,7 @@ import { runSend } from './send.js';
 import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
 import { runRetention } from './retention.js';
-import { createDatabaseRunCoordinator } from './run-coordinator.js';
+import { createDatabaseRunCoordinator, pruneScheduledRuns } from './run-coordinator.js';
 import { startConfiguredWebServer } from '../src/web/server.js';
 
 export type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
@@ -35,7 +35,8 @@ const JOBS: Record<JobName, (app: App) => Promise<object>> = {
   send: runSend,
   remind: runRemind,
   digest: runDigest,
-  retention: runRetention,
+  // The retention schedule also forgets the records of old fires (run-coordinator.ts).
+  retention: async (app) => ({ ...(await runRetention(app)), firesForgotten: await pruneScheduledRuns(app.db.prisma) }),
 };
 const JOB_NAMES = Object.keys(JOBS) as JobName[];
 
