@@ -247,7 +247,7 @@ export function createWebHandler(app: App, options: WebOptions): (req: IncomingM
       throw new HttpError(req.method === 'GET' || req.method === 'POST' ? 404 : 405, 'no such page');
     } catch (e) {
       const err = e as Error & { code?: string };
-      const status = e instanceof HttpError ? e.status : e instanceof NotFoundError || err.code === 'ENOTFOUND' ? 404 : err.code === 'EREVIEW' ? 409 : 500;
+      const status = e instanceof HttpError ? e.status : e instanceof URIError ? 400 : e instanceof NotFoundError || err.code === 'ENOTFOUND' ? 404 : err.code === 'EREVIEW' ? 409 : 500;
       if (status === 500) app.logger.error({ path, error: err.message?.split('\n')[0] }, 'web request failed');
       const message = status === 500 ? 'Something went wrong; the log has the details.' : err.message;
       if (res.headersSent) return void res.destroy();

@@ -4,6 +4,7 @@ import { bearerToken, constantTimeEqual, createWebAuth, parseCookies } from './a
 import { escapeLabelValue, formatPrometheus } from './metrics.js';
 import { type EventPageData, eventPage, loginPage } from './pages.js';
 import { attendanceTotals } from '../export/attendance.js';
+import { configSchema } from '../config/schema.js';
 
 const EVIL = `<script>alert("x")</script>&'`;
 
@@ -139,5 +140,19 @@ describe('pages', () => {
   it('shows the login form, with a warning after a wrong token', () => {
     expect(loginPage({ failed: false })).not.toContain('not right');
     expect(loginPage({ failed: true })).toContain('That token is not right.');
+  });
+});
+
+describe('web config', () => {
+  it('is off by default, on loopback', () => {
+    expect(configSchema.parse({}).web).toEqual({ port: null, host: '127.0.0.1', token: null, healthPollMaxAgeSeconds: 600 });
+  });
+
+  it('needs a token of at least 16 characters when a port is set', () => {
+    const issue = (web: object) => configSchema.safeParse({ web }).error?.issues[0];
+    expect(issue({ port: 8080 })).toMatchObject({ path: ['web', 'token'], message: 'required when web.port is set' });
+    expect(issue({ port: 8080, token: 'short' })?.path).toEqual(['web', 'token']);
+    expect(issue({ port: 70000, token: 'x'.repeat(16) })?.path).toEqual(['web', 'port']);
+    expect(configSchema.parse({ web: { port: 8080, token: 'x'.repeat(16) } }).web.port).toBe(8080);
   });
 });
