@@ -18,7 +18,7 @@ export const EXAMPLES: Record<string, [string, string][]> = {
     ['rsvp db migrate', 'the embedded database data/rsvp.db'],
     ['DATABASE_URL=postgresql://rsvp:secret@db:5432/rsvp rsvp db migrate', 'PostgreSQL (the database is created when missing)'],
   ],
-  'db status': [['rsvp db status --json', '{"database": …, "pending": [...], "failed": [...]}']],
+  'db status': [['rsvp db status --json', 'as JSON: {"database": …, "pending": […], "failed": […]}']],
   'db check': [['rsvp db check', 'fails while prisma/schema.prisma has changes without a migration']],
   'db diff': [['rsvp db diff', 'print the SQL'], ['rsvp db diff --create add_notes', 'write it as a migration for both providers']],
   event: [['rsvp event import consultatie.yaml', 'create or update'], ['rsvp event cancel consultatie-2018 --reason "Te weinig aanmeldingen"', 'cancel']],
@@ -29,8 +29,8 @@ export const EXAMPLES: Record<string, [string, string][]> = {
   'event cancel': [['rsvp event cancel consultatie-2018 --reason "De zaal is niet beschikbaar."', 'METHOD:CANCEL to everyone who may come']],
   invitees: [['rsvp invitees import --event consultatie-2018 lijst.csv', 'add or update invitees']],
   'invitees import': [
-    ['rsvp invitees import --event consultatie-2018 lijst.csv', 'email, name, organisation (Dutch headers too), , or ; separated'],
-    ['rsvp invitees import --event consultatie-2018 export.csv --json', '{"added": 10, "updated": 0, "unchanged": 0}'],
+    ['rsvp invitees import --event consultatie-2018 lijst.csv', 'columns email, name, organisation (Dutch headers too); comma or semicolon separated'],
+    ['rsvp invitees import --event consultatie-2018 export.csv --json', 'the counts as JSON: {"event": …, "added": 10, "updated": 0, "unchanged": 0}'],
   ],
   invite: [
     ['rsvp preview invitation --event consultatie-2018', 'read the invitation first'],
@@ -75,8 +75,7 @@ function pathOf(command: Command): string {
 }
 
 function render(examples: [string, string][]): string {
-  const width = Math.min(60, Math.max(...examples.map(([line]) => line.length)));
-  return `\nExamples:\n${examples.map(([line, what]) => (line.length > width ? `  $ ${line}\n    ${' '.repeat(width)}# ${what}` : `  $ ${line.padEnd(width)}  # ${what}`)).join('\n')}\n`;
+  return `\nExamples:\n${examples.map(([line, what]) => `  # ${what}\n  $ ${line}`).join('\n\n')}\n`;
 }
 
 /** Adds "Examples:" after the help of the program and of every command below it. */
