@@ -213,6 +213,18 @@ describe('forms and scripts', () => {
     expect((await h.app.db.prisma.reviewItem.findUniqueOrThrow({ where: { id: item.id } })).state).toBe('resolved');
   });
 
+  it('logs in through the form: a wrong token gets 401, the right one the session cookie', async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const wrong = await get('/login', { method: 'POST', headers: form, body: 'token=not-the-token-at-all' });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.text()).toContain('That token is not right.');
+    const right = await get('/login', { method: 'POST', headers: form, body: `token=${TOKEN}` });
+    expect(right.status).toBe(303);
+    const cookie = right.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).toMatch(/^rsvp_session=/);
+    expect((await get('/', { headers: { cookie } })).status).toBe(200);
+  });
+
   it('serves the XLSX export to a script with the bearer token', async () => {
     const r = await get('/events/dialoog-2026/export.xlsx', { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(r.status).toBe(200);
