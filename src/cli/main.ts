@@ -21,6 +21,7 @@ import { runDigest } from '../../jobs/digest.js';
 import { runWorker } from '../../jobs/worker.js';
 import { runRetention } from '../../jobs/retention.js';
 import { runForget } from './forget.js';
+import { printable } from './printable.js';
 import { runEventCancel, runEventUpdate } from '../../jobs/event-change.js';
 import { classifyFiles } from './classify.js';
 import { runDemo } from './demo.js';
@@ -341,9 +342,9 @@ export async function main(argv: string[], env: Record<string, string | undefine
         if (opts.json) return print(JSON.stringify(rows));
         if (rows.length === 0) return print('the review queue is empty');
         for (const r of rows) {
-          print(`${r.id}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.reason}${r.event ? `  [${r.event}]` : ''}  ${r.from ?? ''}`);
-          if (r.detail) print(`    why: ${r.detail}`);
-          if (r.replyText) print(`    text: ${r.replyText.replace(/\s+/g, ' ').slice(0, 200)}`);
+          print(`${r.id}  ${r.createdAt.slice(0, 16).replace('T', ' ')}  ${r.reason}${r.event ? `  [${r.event}]` : ''}  ${printable(r.from ?? '')}`);
+          if (r.detail) print(`    why: ${printable(r.detail)}`);
+          if (r.replyText) print(`    text: ${printable(r.replyText.replace(/\s+/g, ' ')).slice(0, 200)}`);
         }
         print(`\n${rows.length} item(s). Resolve one with: rsvp review resolve ID --as accept|decline|tentative|ignore [--size N]`);
       });
