@@ -85,6 +85,8 @@ describe('without the token', () => {
     const r = await get('/healthz');
     expect(r.status).toBe(200);
     expect(await r.json()).toMatchObject({ status: 'ok', database: 'ok', lastPollAt: '2026-11-23T09:00:00.000Z', pollAgeSeconds: 0 });
+    const head = await get('/healthz', { method: 'HEAD' });
+    expect([head.status, await head.text()]).toEqual([200, '']);
     // The same database seen a day later: nobody has polled since.
     const later = await createApp(loadConfig({ env: { DATABASE_URL: h.db.url, RSVP_NOW: '2026-11-24T09:00:00Z' }, cwd: h.dir }), silentLogger());
     const stale = await startWebServer(later, { port: 0, token: TOKEN, healthPollMaxAgeSeconds: 600 });

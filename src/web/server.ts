@@ -209,28 +209,30 @@ export function createWebHandler(app: App, options: WebOptions): (req: IncomingM
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
+    // HEAD is answered as GET; node:http leaves the body out (monitors often probe with HEAD).
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     try {
-      if (req.method === 'GET' && path === '/healthz') {
+      if (method === 'GET' && path === '/healthz') {
         const health = await checkHealth(app, { maxPollAgeSeconds: maxPollAge });
         return send(res, health.status === 'ok' ? 200 : 503, 'application/json; charset=utf-8', JSON.stringify(health));
       }
-      if (req.method === 'GET' && path === '/metrics') {
+      if (method === 'GET' && path === '/metrics') {
         return send(res, 200, 'text/plain; version=0.0.4; charset=utf-8', formatPrometheus(await readMetrics(app, startedAt)));
       }
-      if (req.method === 'POST' && path === '/login') {
+      if (method === 'POST' && path === '/login') {
         const form = await readForm(req);
         if (!auth.isToken(form.get('token'))) return unauthorised(res, true);
         return redirect(res, '/', { 'Set-Cookie': sessionCookie(req) });
       }
       if (!authorised(req, url)) return unauthorised(res, url.searchParams.has('token'));
-      if (url.searchParams.has('token') && req.method === 'GET') {
+      if (url.searchParams.has('token') && method === 'GET') {
         // Logged in by link: keep the token out of the address bar, history and proxy logs.
         url.searchParams.delete('token');
         return redirect(res, `${path}${url.search}`, { 'Set-Cookie': sessionCookie(req) });
       }
-      if (req.method === 'GET' && path === '/') return await indexFor(res);
+      if (method === 'GET' && path === '/') return await indexFor(res);
       const exportMatch = /^\/events\/([^/]+)\/export\.(csv|xlsx)$/.exec(path);
-      if (req.method === 'GET' && exportMatch) {
+      if (method === 'GET' && exportMatch) {
         const slug = decodeURIComponent(exportMatch[1]!);
         const { event, rows } = await readAttendance(app.db.prisma, slug);
         const isCsv = exportMatch[2] === 'csv';
@@ -241,17 +243,17 @@ export function createWebHandler(app: App, options: WebOptions): (req: IncomingM
         });
       }
       const eventMatch = /^\/events\/([^/]+)\/?$/.exec(path);
-      if (req.method === 'GET' && eventMatch) return await eventPageFor(decodeURIComponent(eventMatch[1]!), url, res);
+      if (method === 'GET' && eventMatch) return await eventPageFor(decodeURIComponent(eventMatch[1]!), url, res);
       const reviewMatch = /^\/review\/([^/]+)$/.exec(path);
-      if (req.method === 'POST' && reviewMatch) return await resolve(decodeURIComponent(reviewMatch[1]!), req, res);
-      throw new HttpError(req.method === 'GET' || req.method === 'POST' ? 404 : 405, 'no such page');
+      if (method === 'POST' && reviewMatch) return await resolve(decodeURIComponent(reviewMatch[1]!), req, res);
+      throw new HttpError(method === 'GET' || method === 'POST' ? 404 : 405, 'no such page');
     } catch (e) {
       const err = e as Error & { code?: string };
       const status = e instanceof HttpError ? e.status : e instanceof URIError ? 400 : e instanceof NotFoundError || err.code === 'ENOTFOUND' ? 404 : err.code === 'EREVIEW' ? 409 : 500;
       if (status === 500) app.logger.error({ path, error: err.message?.split('\n')[0] }, 'web request failed');
       const message = status === 500 ? 'Something went wrong; the log has the details.' : err.message;
       if (res.headersSent) return void res.destroy();
-      send(res, status, 'text/html; charset=utf-8', messagePage(status === 404 ? 'Not found' : 'Not done', message, req.method === 'POST' ? '/' : null));
+      send(res, status, 'text/html; charset=utf-8', messagePage(status === 404 ? 'Not found' : 'Not done', message, method === 'POST' ? '/' : null));
     }
   };
 }
