@@ -41,13 +41,63 @@ export async function runPoll(app: App, options: PollOptions = {}) {
     throw e;
   }
   const deps = processDepsOf(app, now);
+  let progress: ((handled: number) => void) | undefined;
   if (onProgress) {
     const waiting = await app.db.prisma.inboundMessage.count({ where: { state: 'received' } });
-    deps.onProgress = (handled) => onProgress('processing', handled, Math.max(waiting, handled));
+    progress = (handled) => onProgress('processing', handled, Math.max(waiting, handled));
   }
+  // The confirmations of each committed batch go out while the next batches are processed.
+  const early = backgroundSender(app);
+  deps.onProgress = (handled) => {
+    progress?.(handled);
+    early.kick();
+  };
   const processed = await processPending(deps);
+  const before = await early.finish();
   const sent = await runSend(app);
-  return { ...fetched, ...processed, sent: sent.sent, retrying: sent.retrying, sendFailed: sent.failed };
+  return {
+    ...fetched,
+    ...processed,
+    sent: before.sent + sent.sent,
+    retrying: before.retrying + sent.retrying,
+    sendFailed: before.failed + sent.failed,
+  };
+}
+
+/**
+ * Runs the send job whenever kicked, one run at a time; a kick during a run asks for one more.
+ * Every mail it touches is claimed first (deliverDue), so it is as safe as a separate `send`.
+ * Its errors are logged: the poll's own send at the end meets them again.
+ */
+function backgroundSender(app: App) {
+  const total = { sent: 0, retrying: 0, failed: 0 };
+  let running: Promise<void> | null = null;
+  let again = false;
+  const loop = async () => {
+    do {
+      again = false;
+      try {
+        const r = await runSend(app);
+        total.sent += r.sent;
+        total.retrying += r.retrying;
+        total.failed += r.failed;
+      } catch (e) {
+        app.logger.warn({ error: e instanceof Error ? e.message.split('\n')[0] : String(e) }, 'sending during the poll failed; retried after it');
+        again = false;
+      }
+    } while (again);
+    running = null;
+  };
+  return {
+    kick() {
+      if (running) again = true;
+      else running = loop();
+    },
+    async finish() {
+      while (running) await running;
+      return total;
+    },
+  };
 }
 
 /** The same source, counting each stored (acknowledged) message. */

@@ -62,12 +62,62 @@ async function openSqlite(target: DatabaseTarget, options: OpenOptions): Promise
   // With libsql's default busy timeout of 0, a second process on the same file gets SQLITE_BUSY
   // and the connection can silently lose later writes (libsql-client-ts#352); the timeout reaches
   // every connection the adapter opens, unlike a PRAGMA.
-  const adapter = new PrismaLibSql({ url: file === ':memory:' ? ':memory:' : `file:${file}`, timeout: options.busyTimeoutMs ?? 10_000 });
+  const Factory = syncNormal(PrismaLibSql);
+  const adapter = new Factory({ url: file === ':memory:' ? ':memory:' : `file:${file}`, timeout: options.busyTimeoutMs ?? 10_000 });
   const prisma = new PrismaClient({ adapter }) as unknown as PrismaClient;
   // WAL lets readers (rsvp list) run while the worker writes; it is stored in the file, so
   // setting it once per open is enough.
   await prisma.$queryRawUnsafe('PRAGMA journal_mode=WAL');
   return prisma;
+}
+
+type LibSqlFactory = typeof import('@prisma/adapter-libsql').PrismaLibSql;
+
+/**
+ * The libsql adapter with `PRAGMA synchronous=NORMAL` on every connection it opens. SQLite's
+ * default (FULL) syncs the WAL to disk at every commit: about 2.6 ms on this project's machines,
+ * longer than everything else a small write costs, and it blocks the event loop (libsql is
+ * synchronous). In WAL mode NORMAL is still atomic and consistent, and a committed transaction
+ * survives the process being killed (kill -9, a crash): only a power loss or OS crash can undo
+ * the last commits before the next checkpoint (https://www.sqlite.org/pragma.html#pragma_synchronous,
+ * https://www.sqlite.org/wal.html). The pragma is per connection and may not be changed inside a
+ * transaction, and the libsql client hands its connection to each transaction and opens a new
+ * one lazily (@libsql/client sqlite3.js transaction()), so it is set on each new connection
+ * before its first statement.
+ */
+function syncNormal(Base: LibSqlFactory): LibSqlFactory {
+  return class extends Base {
+    override createClient(config: Parameters<InstanceType<LibSqlFactory>['createClient']>[0]) {
+      const client = super.createClient(config);
+      let fresh = true;
+      const ready = async () => {
+        if (!fresh) return;
+        fresh = false;
+        await client.execute('PRAGMA synchronous=NORMAL');
+      };
+      return new Proxy(client, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple' || prop === 'migrate') {
+            return async (...args: unknown[]) => {
+              await ready();
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          if (prop === 'transaction') {
+            return async (...args: unknown[]) => {
+              await ready();
+              const tx = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+              // The connection went with the transaction; the next statement opens a new one.
+              fresh = true;
+              return tx;
+            };
+          }
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    }
+  } as LibSqlFactory;
 }
 
 async function openPostgres(target: DatabaseTarget, options: OpenOptions): Promise<PrismaClient> {

@@ -10,6 +10,7 @@ import type { App } from '../app.js';
 import type { Config } from '../config/schema.js';
 import type { Prisma, PrismaClient } from '../db/client.js';
 import { withRetry } from '../db/client.js';
+import { type BulkColumnType, bulkUpdate } from '../db/bulk.js';
 import type { Logger } from '../log.js';
 import { isClaimStale } from '../claims.js';
 import { readMessage } from '../core/understand/anatomy.js';
@@ -33,6 +34,8 @@ export interface ProcessDeps {
   now: Date;
   /** PostgreSQL: serializable transactions, so two workers cannot both take the last place. */
   serializable: boolean;
+  /** The database's SQL dialect, for the per-batch bulk updates; default: postgresql when serializable. */
+  provider?: 'sqlite' | 'postgresql';
   /** Called after each batch with the messages handled so far (a progress bar's counter). */
   onProgress?: (handled: number) => void;
   /** Sender authentication (config authentication.*), run while preparing; null when off. */
@@ -50,6 +53,7 @@ export function processDepsOf(app: App, now: Date = app.now()): ProcessDeps {
     renderer: app.renderer,
     now,
     serializable: app.db.target.provider === 'postgresql',
+    provider: app.db.target.provider,
     authenticate: createSenderAuthenticator({ config: app.config.authentication, resolver: app.dnsResolver, now, logger: app.logger }),
   };
 }
@@ -210,7 +214,7 @@ async function actOnAll(deps: ProcessDeps, tx: Tx, messages: (Prepared | (Claime
     if ('error' in message) throw message.error;
     ready.push(message);
   }
-  const batch = new BatchContext(tx, deps.now, (await openEvents.list()).map((e) => e.eventId));
+  const batch = new BatchContext(tx, deps, (await openEvents.list()).map((e) => e.eventId));
   await batch.prefetch(ready);
   const outcomes: Outcome[] = [];
   for (const message of ready) outcomes.push(await actOn(deps, tx, batch, message, openEvents));
@@ -228,11 +232,10 @@ async function actOn(
 ): Promise<Outcome> {
   const { id, anatomy, classification } = message;
   const result = await decide(new MessageActor(deps, tx, batch, id, anatomy, classification, message.statedAt, openEvents, message.auth ?? null));
-  // Conditional on the claim: if another worker took the message over meanwhile, this
-  // transaction and everything it wrote are rolled back.
-  const still = await tx.inboundMessage.updateMany({
-    where: { id, state: 'processing', claimedBy: deps.workerId },
-    data: {
+  // Written with the batch's other messages, conditional on the claim (BatchContext.flush): if
+  // another worker took a message over meanwhile, this transaction and everything it wrote are
+  // rolled back.
+  batch.addMessageUpdate(id, {
       fromAddress: anatomy.from?.address.toLowerCase() ?? null,
       fromName: anatomy.from?.name ?? null,
       subject: anatomy.subject,
@@ -253,9 +256,7 @@ async function actOn(
       processedAt: deps.now,
       claimedBy: null,
       error: null,
-    },
   });
-  if (still.count !== 1) throw new Error('claim lost to another worker');
   deps.logger.info({ id, kind: classification.kind, intent: classification.intent, outcome: result.outcome }, 'message processed');
   return result.counted;
 }
@@ -352,6 +353,7 @@ class MessageActor {
   /** A coordinator's decision on a message from the review queue: this answer, for this event. */
   async resolve(eventId: string): Promise<ActResult> {
     if (!this.from) throw new Error('the message has no sender address to record an answer for');
+    await this.batch.flushInvitees();
     const own = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId, email: this.from } } });
     return this.answer(eventId, own?.id ?? null);
   }
@@ -392,10 +394,10 @@ class MessageActor {
     const { tx, cls, deps } = this;
     const event = await this.batch.event(eventId);
     const invitee = inviteeId
-      ? (this.mine.find((i) => i.id === inviteeId) ?? (await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } })))
+      ? (this.mine.find((i) => i.id === inviteeId) ?? (await this.batch.flushInvitees(), await tx.invitee.findUniqueOrThrow({ where: { id: inviteeId } })))
       : await this.forwardedInvitee(event);
     // Only capacity needs the count of places taken.
-    const acceptedPeople = event.capacity === null ? 0 : await this.acceptedPeople(event.id, invitee.id);
+    const acceptedPeople = event.capacity === null ? 0 : await this.acceptedPeople(event.id, invitee);
     const decision = decideRsvp(
       {
         status: invitee.status as RsvpStatus,
@@ -426,18 +428,19 @@ class MessageActor {
       return this.review(eventId, invitee.id, decision.reason, decision.reason === 'after_event' ? 'an RSVP that arrived after the event' : 'an RSVP for a cancelled event');
     }
 
-    this.batch.forget(invitee.email);
-    await tx.invitee.update({
-      where: { id: invitee.id },
-      data: {
-        status: decision.status,
-        partySize: decision.partySize,
-        attendees: decision.attendees,
-        respondedAt: this.statedAt,
-        late: decision.late,
-        waitlistedAt: decision.status === 'waitlisted' ? (invitee.waitlistedAt ?? this.statedAt) : null,
-      },
+    // Written with the batch (BatchContext.flush); the batch's cached row shows the new state.
+    this.batch.updateInvitee(invitee, {
+      status: decision.status,
+      partySize: decision.partySize,
+      attendees: decision.attendees,
+      respondedAt: this.statedAt,
+      late: decision.late,
+      waitlistedAt: decision.status === 'waitlisted' ? (invitee.waitlistedAt ?? this.statedAt) : null,
     });
+    if (event.capacity !== null) {
+      const held = (status: string, partySize: number | null) => (status === 'accepted' ? peopleOf(partySize) : 0);
+      this.batch.adjustAccepted(eventId, held(decision.status, decision.partySize) - held(invitee.status, invitee.partySize));
+    }
     this.batch.addRsvp({
       eventId,
       inviteeId: invitee.id,
@@ -493,9 +496,9 @@ class MessageActor {
 
   /** Someone not on the list answered (a forwarded invitation): they join it. */
   private async forwardedInvitee(event: EventRow): Promise<InviteeRow> {
+    await this.batch.forget(this.from!);
     const existing = await this.tx.invitee.findUnique({ where: { eventId_email: { eventId: event.id, email: this.from! } } });
     if (existing) return existing;
-    this.batch.forget(this.from!);
     // Linked to the organisation whose invitees share the sender's mail domain, if exactly one.
     const domain = domainOf(this.from!);
     const organisations = isPublicMailDomain(domain)
@@ -515,22 +518,19 @@ class MessageActor {
     });
   }
 
-  private async acceptedPeople(eventId: string, exceptInviteeId: string): Promise<number> {
-    // An unknown party size holds one place (peopleOf): count those rows as one each.
-    const taken = await this.tx.invitee.aggregate({
-      where: { eventId, status: 'accepted', id: { not: exceptInviteeId } },
-      _sum: { partySize: true },
-      _count: { _all: true, partySize: true },
-    });
-    return (taken._sum.partySize ?? 0) + (taken._count._all - taken._count.partySize);
+  /** Places taken in the event, apart from the invitee's own (read once per batch, then kept up to date). */
+  private async acceptedPeople(eventId: string, except: Pick<InviteeRow, 'status' | 'partySize'> | null): Promise<number> {
+    const total = await this.batch.acceptedPeople(eventId);
+    return except && except.status === 'accepted' ? total - peopleOf(except.partySize) : total;
   }
 
   /** Places freed: the waiting list moves up in arrival order, each told in a mail of their own. */
   private async promote(event: EventRow): Promise<void> {
     const { tx, deps } = this;
+    await this.batch.flushInvitees();
     const waitlist = await tx.invitee.findMany({ where: { eventId: event.id, status: 'waitlisted' } });
     if (waitlist.length === 0) return;
-    const accepted = await this.acceptedPeople(event.id, '');
+    const accepted = await this.acceptedPeople(event.id, null);
     const promoted = promoteFromWaitlist(
       waitlist.map((w) => ({ id: w.id, partySize: w.partySize, waitlistedAt: w.waitlistedAt ?? w.updatedAt })),
       accepted,
@@ -538,7 +538,8 @@ class MessageActor {
     );
     for (const id of promoted) {
       const invitee = waitlist.find((w) => w.id === id)!;
-      this.batch.forget(invitee.email);
+      await this.batch.forget(invitee.email);
+      this.batch.dropAccepted(event.id);
       await tx.invitee.update({ where: { id }, data: { status: 'accepted', waitlistedAt: null } });
       const rsvp = await tx.rsvp.create({
         data: {
@@ -579,7 +580,8 @@ class MessageActor {
   }
 
   private async markNeedsReview(inviteeId: string): Promise<void> {
-    if (this.from) this.batch.forget(this.from);
+    if (this.from) await this.batch.forget(this.from);
+    else await this.batch.flushInvitees();
     await this.tx.invitee.updateMany({
       where: { id: inviteeId, status: { in: ['not_invited', 'invited'] } },
       data: { status: 'needs_review' },
@@ -600,7 +602,7 @@ class MessageActor {
     }
     const reason = failed.map((r) => [r.status, r.diagnostic].filter(Boolean).join(' ')).find(Boolean) ?? 'permanent delivery failure';
     for (const address of addresses) {
-      this.batch.forget(address);
+      await this.batch.forget(address);
       await tx.suppression.upsert({
         where: { email: address },
         create: { email: address, reason: 'bounced', detail: reason.slice(0, 500), createdAt: deps.now },
@@ -688,6 +690,50 @@ class OpenEvents {
  * Anything written for a sender during the batch drops that sender's cached rows, so a second
  * message from them in the same batch reads what the first one wrote.
  */
+interface InviteeAnswer {
+  status: string;
+  partySize: number | null;
+  attendees: string[];
+  respondedAt: Date;
+  late: boolean;
+  waitlistedAt: Date | null;
+  updatedAt: Date;
+}
+
+const INVITEE_ANSWER_COLUMNS: Record<keyof InviteeAnswer, BulkColumnType> = {
+  status: 'text',
+  partySize: 'int',
+  attendees: 'json',
+  respondedAt: 'timestamp',
+  late: 'bool',
+  waitlistedAt: 'timestamp',
+  updatedAt: 'timestamp',
+};
+
+/** What processing records on the message itself (actOn). */
+const MESSAGE_OUTCOME_COLUMNS: Record<string, BulkColumnType> = {
+  fromAddress: 'text',
+  fromName: 'text',
+  subject: 'text',
+  date: 'timestamp',
+  inReplyTo: 'text',
+  references: 'json',
+  kind: 'text',
+  intent: 'text',
+  partySize: 'int',
+  attendees: 'json',
+  replyText: 'text',
+  confidence: 'float',
+  reasons: 'json',
+  state: 'text',
+  outcome: 'text',
+  eventId: 'text',
+  inviteeId: 'text',
+  processedAt: 'timestamp',
+  claimedBy: 'text',
+  error: 'text',
+};
+
 class BatchContext {
   private readonly threads = new Map<string, { eventId: string | null; inviteeId: string | null }>();
   private readonly invitees = new Map<string, InviteeRow[]>();
@@ -695,12 +741,23 @@ class BatchContext {
   private readonly repliesLastHour = new Map<string, number>();
   private readonly rsvps: Prisma.RsvpCreateManyInput[] = [];
   private readonly mails: Prisma.OutboundMailCreateManyInput[] = [];
+  /** Invitees' new answers by invitee id, written together (one UPDATE) before anything reads them. */
+  private readonly inviteeUpdates = new Map<string, InviteeAnswer>();
+  /** The processed messages' outcomes, written together at the end, conditional on the claim. */
+  private readonly messageUpdates: { key: string; values: Record<string, unknown> }[] = [];
+  /** People accepted per event (capacity), read once and kept up to date by the batch's answers. */
+  private readonly accepted = new Map<string, number>();
+  private readonly now: Date;
+  private readonly provider: 'sqlite' | 'postgresql';
 
   constructor(
     private readonly tx: Tx,
-    private readonly now: Date,
+    private readonly deps: Pick<ProcessDeps, 'now' | 'workerId' | 'serializable' | 'provider'>,
     private readonly openEventIds: string[],
-  ) {}
+  ) {
+    this.now = deps.now;
+    this.provider = deps.provider ?? (deps.serializable ? 'postgresql' : 'sqlite');
+  }
 
   async prefetch(messages: Prepared[]): Promise<void> {
     const ids = [...new Set(messages.flatMap((m) => [m.anatomy.inReplyTo, ...m.anatomy.references]).filter((x): x is string => !!x))];
@@ -719,6 +776,8 @@ class BatchContext {
       : [];
     for (const s of sent) this.threads.set(s.messageId, s);
     for (const email of senders) this.invitees.set(email, invitees.filter((i) => i.email === email));
+    // Senders with no recent answer count 0 (groupBy returns no row for them): no count query later.
+    for (const email of senders) this.repliesLastHour.set(email, 0);
     for (const r of recent) this.repliesLastHour.set(r.toAddress, r._count._all);
   }
 
@@ -735,15 +794,65 @@ class BatchContext {
   async inviteesOf(email: string): Promise<InviteeRow[]> {
     let rows = this.invitees.get(email);
     if (!rows) {
+      await this.flushInvitees();
       rows = await this.tx.invitee.findMany({ where: { email, eventId: { in: this.openEventIds } } });
       this.invitees.set(email, rows);
     }
     return rows;
   }
 
-  /** Something was written for this address: read it afresh next time. */
-  forget(email: string): void {
+  /**
+   * Something is about to be written for this address outside the batch's own answers: the
+   * answers so far are written first, and the address's rows are read afresh next time.
+   */
+  async forget(email: string): Promise<void> {
+    await this.flushInvitees();
     this.invitees.delete(email);
+  }
+
+  /** Records an invitee's new answer (written by flushInvitees) and shows it in the cached rows. */
+  updateInvitee(row: InviteeRow, answer: Omit<InviteeAnswer, 'updatedAt'>): void {
+    const values = { ...answer, updatedAt: this.now };
+    this.inviteeUpdates.set(row.id, values);
+    const cached = this.invitees.get(row.email);
+    if (cached) this.invitees.set(row.email, cached.map((r) => (r.id === row.id ? { ...r, ...values } : r)));
+  }
+
+  async flushInvitees(): Promise<void> {
+    if (this.inviteeUpdates.size === 0) return;
+    const rows = [...this.inviteeUpdates].map(([key, values]) => ({ key, values }));
+    this.inviteeUpdates.clear();
+    const count = await bulkUpdate(this.tx, this.provider, { table: 'Invitee', columns: INVITEE_ANSWER_COLUMNS, rows });
+    if (count !== rows.length) throw new Error(`invitee answers: ${count} of ${rows.length} rows written`);
+  }
+
+  /** People holding a place in the event (an unknown party size holds one, as in peopleOf). */
+  async acceptedPeople(eventId: string): Promise<number> {
+    let total = this.accepted.get(eventId);
+    if (total === undefined) {
+      await this.flushInvitees();
+      const taken = await this.tx.invitee.aggregate({
+        where: { eventId, status: 'accepted' },
+        _sum: { partySize: true },
+        _count: { _all: true, partySize: true },
+      });
+      total = (taken._sum.partySize ?? 0) + (taken._count._all - taken._count.partySize);
+      this.accepted.set(eventId, total);
+    }
+    return total;
+  }
+
+  adjustAccepted(eventId: string, delta: number): void {
+    const total = this.accepted.get(eventId);
+    if (total !== undefined) this.accepted.set(eventId, total + delta);
+  }
+
+  dropAccepted(eventId: string): void {
+    this.accepted.delete(eventId);
+  }
+
+  addMessageUpdate(id: string, values: Record<string, unknown>): void {
+    this.messageUpdates.push({ key: id, values });
   }
 
   async event(id: string): Promise<EventRow> {
@@ -776,8 +885,19 @@ class BatchContext {
   }
 
   async flush(): Promise<void> {
+    await this.flushInvitees();
     if (this.rsvps.length) await this.tx.rsvp.createMany({ data: this.rsvps.splice(0) });
     if (this.mails.length) await this.tx.outboundMail.createMany({ data: this.mails.splice(0) });
+    const rows = this.messageUpdates.splice(0);
+    if (rows.length) {
+      const count = await bulkUpdate(this.tx, this.provider, {
+        table: 'InboundMessage',
+        columns: MESSAGE_OUTCOME_COLUMNS,
+        rows,
+        where: { state: 'processing', claimedBy: this.deps.workerId },
+      });
+      if (count !== rows.length) throw new Error('claim lost to another worker');
+    }
   }
 }
 
@@ -819,7 +939,7 @@ export async function resolveMessage(deps: ProcessDeps, messageId: string, resol
   let outcome = '';
   try {
     await inTransaction(deps, async (tx) => {
-      const batch = new BatchContext(tx, deps.now, (await openEvents.list()).map((e) => e.eventId));
+      const batch = new BatchContext(tx, deps, (await openEvents.list()).map((e) => e.eventId));
       await actOn(deps, tx, batch, { ...prepared, classification }, openEvents, async (actor) => {
         const result = await actor.resolve(resolution.eventId);
         outcome = result.outcome;

@@ -172,6 +172,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
       (await prisma.suppression.findMany({ where: { email: { in: [...new Set(claimed.map((m) => m.toAddress))] } } })).map((s) => [s.email, s]),
     );
     // Up to `concurrency` mails in flight: a pooled SMTP transport sends them over its connections.
+    const markSent = sentMarker(prisma, now);
     const queue = [...claimed];
     const lanes = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, queue.length)) }, async () => {
       for (let mail = queue.shift(); mail; mail = queue.shift()) {
@@ -186,7 +187,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
           summary.suppressed++;
           continue;
         }
-        await deliverOne(options, mail, summary);
+        await deliverOne(options, mail, summary, markSent);
       }
     });
     await Promise.all(lanes);
@@ -196,7 +197,43 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
 
 type OutboxRow = Awaited<ReturnType<PrismaClient['outboundMail']['findUniqueOrThrow']>>;
 
-async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: DeliverSummary): Promise<void> {
+/**
+ * Records mails as sent, several in one UPDATE: the marks that arrive while one UPDATE runs go
+ * together in the next. A lane waits for its mark before it sends its next mail, so at most one
+ * mail per lane is sent and not yet recorded (the most a crash can send twice, as before), while
+ * the database sees one write per group instead of one per mail (on SQLite each write rewrites
+ * the whole row with its HTML).
+ */
+function sentMarker(prisma: PrismaClient, now: Date): (id: string) => Promise<void> {
+  let waiting: { id: string; done: (error?: unknown) => void }[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (waiting.length > 0) {
+      const group = waiting;
+      waiting = [];
+      try {
+        await withRetry(() =>
+          prisma.outboundMail.updateMany({
+            where: { id: { in: group.map((g) => g.id) } },
+            data: { state: 'sent', sentAt: now, lastError: null, claimedBy: null },
+          }),
+        );
+        for (const g of group) g.done();
+      } catch (e) {
+        for (const g of group) g.done(e ?? new Error('marking sent failed'));
+      }
+    }
+    running = false;
+  };
+  return (id) =>
+    new Promise<void>((resolve, reject) => {
+      waiting.push({ id, done: (error) => (error === undefined ? resolve() : reject(error)) });
+      if (!running) void drain();
+    });
+}
+
+async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: DeliverSummary, markSent: (id: string) => Promise<void>): Promise<void> {
   const { prisma, sender, logger, now } = options;
   try {
     const result = await sender.send({
@@ -212,9 +249,7 @@ async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: Del
       headers: (mail.headers as Record<string, string> | null) ?? {},
       date: now,
     });
-    await withRetry(() =>
-      prisma.outboundMail.update({ where: { id: mail.id }, data: { state: 'sent', sentAt: now, lastError: null, claimedBy: null } }),
-    );
+    await markSent(mail.id);
     logger.debug({ messageId: mail.messageId, kind: mail.kind, response: result.response }, 'mail sent');
     summary.sent++;
   } catch (e) {
