@@ -3,9 +3,12 @@
  * each with NAME.json (what a careful coordinator concluded; src/core/understand/corpus-score.ts).
  * Prints accuracy per figure overall and per group, then every miss. Exit 0 unless it cannot run.
  *
- *   npm run eval [-- EXTRA_DIR ...]
+ *   npm run eval [-- EXTRA_DIR ...] [--only GROUP,...] [--skip GROUP,...] [--no-misses]
  *
  * An extra directory is read the same way (NAME.eml with NAME.json beside it, groups by folder).
+ * --only / --skip choose groups (folders); --no-misses prints the figures alone. A blind held-out
+ * group is measured with `--only blind-1 --no-misses` and left out of tuning with `--skip blind-1`,
+ * so its misses are never read while the rules are changed.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -33,8 +36,23 @@ export function findLabelled(dir: string): Array<{ eml: string; json: string }> 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const show = (v: unknown) => JSON.stringify(v);
 
+/** The value after `--name` (or in `--name=value`), split on commas; [] when absent. */
+function listOption(args: string[], name: string): string[] {
+  const out: string[] = [];
+  args.forEach((a, i) => {
+    if (a === `--${name}` && args[i + 1]) out.push(...args[i + 1]!.split(','));
+    else if (a.startsWith(`--${name}=`)) out.push(...a.slice(name.length + 3).split(','));
+  });
+  return out.filter(Boolean);
+}
+
 async function main() {
-  const dirs = [corpusDir, ...process.argv.slice(2).filter((a) => !a.startsWith('--'))];
+  const args = process.argv.slice(2);
+  const only = listOption(args, 'only');
+  const skip = listOption(args, 'skip');
+  const showMisses = !args.includes('--no-misses');
+  const optionValues = new Set(args.filter((_, i) => i > 0 && /^--(only|skip)$/.test(args[i - 1]!)));
+  const dirs = [corpusDir, ...args.filter((a) => !a.startsWith('--') && !optionValues.has(a))];
   const byGroup = new Map<string, FigureScore[][]>();
   const misses: string[] = [];
   let failed = 0;
@@ -42,6 +60,7 @@ async function main() {
     for (const { eml, json } of findLabelled(dir)) {
       const rel = relative(dir === corpusDir ? corpusDir : dirname(dir), eml);
       const group = rel.includes('/') ? rel.split('/')[0]! : '.';
+      if ((only.length > 0 && !only.includes(group)) || skip.includes(group)) continue;
       const expected = JSON.parse(readFileSync(json, 'utf8')) as ReplyExpectation;
       let scores: FigureScore[];
       try {
@@ -72,7 +91,7 @@ async function main() {
   console.log(`\nautomatic mail (auto_reply/bounce) classified as rsvp: ${automaticAsRsvp}`);
   if (failed) console.log(`classifyRaw threw: ${failed}`);
   console.log(`\n## Misses (${misses.length})`);
-  for (const m of misses) console.log(`- ${m}`);
+  if (showMisses) for (const m of misses) console.log(`- ${m}`);
 }
 
 main().catch((err) => {

@@ -3,13 +3,13 @@
  * poll job work from. Pure (no I/O) and total: bad input yields an anatomy with `problems`.
  */
 import type { MessageAnatomy, MailAddress } from './types.js';
-import { parseMessage, type ParsedMessage } from './parse.js';
+import { parseMessage, type MimeLimits, type ParsedMessage } from './parse.js';
 import { htmlReplyPart, htmlToText, stripQuotedReply } from './quote.js';
 import { detectAutomatic } from './automatic.js';
 import { detectBounce } from './bounce.js';
 import { partstatFromSubject, readCalendarReply } from './calendar.js';
 
-export interface ReadMessageOptions {
+export interface ReadMessageOptions extends MimeLimits {
   /** Longest body text kept (characters); longer bodies are cut and a problem is noted. */
   maxTextChars?: number;
 }
@@ -110,7 +110,7 @@ async function read(raw: Buffer, options: ReadMessageOptions | undefined, fast: 
   const max = options?.maxTextChars ?? DEFAULT_MAX_TEXT;
   let parsed: ParsedMessage;
   try {
-    parsed = await parseMessage(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), { fast });
+    parsed = await parseMessage(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw ?? '')), { fast, maxParts: options?.maxParts, maxDepth: options?.maxDepth });
   } catch (err) {
     return emptyAnatomy([`unreadable:${err instanceof Error ? err.message : String(err)}`]);
   }
@@ -122,7 +122,7 @@ async function read(raw: Buffer, options: ReadMessageOptions | undefined, fast: 
     // The plain part is what clients quote most predictably; HTML only when there is none
     // (Outlook and Apple Mail can send HTML-only). The HTML is first cut at the quote container.
     const ownSource = plain ? bodyText : cut(htmlToText(htmlReplyPart(parsed.html)), max, problems, 'html');
-    const { replyText, signature } = stripQuotedReply(ownSource);
+    const { replyText, signature } = stripQuotedReply(ownSource, { senderName: parsed.from?.name ?? null });
 
     const bounce = detectBounce({
       contentType: parsed.contentType,

@@ -83,8 +83,15 @@ const DAEMON_SUBJECT =
   /(undeliver|delivery status|delivery (failure|failed|problem|error)|returned mail|failure notice|mail delivery|niet bezorgd|onbestelbaar|unzustellbar|non remis|could not be delivered|not delivered)/i;
 const DELAY_SUBJECT = /(delivery status notification \(delay\)|delayed mail|delivery delayed|warning: message .* delayed|vertraagd)/i;
 
+/**
+ * An address in running text. The lengths are bounded as RFC 5321 §4.5.3.1 bounds them (local part
+ * 64, domain 255): unbounded, a long run of local-part characters with no "@" (a quoted-printable
+ * line of "=3D…", found by the fuzz test) made each search quadratic, seconds per message.
+ */
+const ADDRESS_RE = String.raw`[A-Za-z0-9._%+'=-]{1,64}@[A-Za-z0-9.-]{1,255}\.[A-Za-z]{2,63}`;
+const ANY_ADDRESS = new RegExp(`(${ADDRESS_RE})`, 'g');
 /** "jan@x.nl" in the sentences bounce texts use; first capture is the address. */
-const ADDRESS = String.raw`<?([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})>?`;
+const ADDRESS = String.raw`<?(${ADDRESS_RE})>?`;
 const FAILED_ADDRESS_PATTERNS: RegExp[] = [
   // Postfix: "<jan@x.nl>: host mx.x.nl[1.2.3.4] said: 550 5.1.1 …"
   new RegExp(String.raw`^\s*<([^<>\s]+@[^<>\s]+)>\s*(\(expanded from[^)]*\))?\s*:`, 'im'),
@@ -134,7 +141,7 @@ function readTextBounce(input: BounceInput, ownAddresses: Set<string>): BounceRe
   }
   if (found.size === 0) {
     // Last resort: any address in the report that is not ours or the reporting server's.
-    for (const m of report.matchAll(/([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g)) {
+    for (const m of report.matchAll(ANY_ADDRESS)) {
       const at = m.index ?? 0;
       add(m[1]!, report.slice(at, at + 600));
     }
@@ -150,7 +157,7 @@ function readTextBounce(input: BounceInput, ownAddresses: Set<string>): BounceRe
       const head = chunk.replace(/\r\n?/g, '\n').replace(/\n[ \t]+/g, ' ');
       const to = /^to\s*:(.*)$/im.exec(head)?.[1];
       if (!to) continue;
-      for (const m of to.matchAll(/([A-Za-z0-9._%+'=-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})/g)) add(m[1]!, report);
+      for (const m of to.matchAll(ANY_ADDRESS)) add(m[1]!, report);
       if (found.size > 0) break;
     }
   }

@@ -46,6 +46,12 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
     return { ...base, kind: 'auto_reply', confidence: 0.95, reasons: [...anatomy.automatic.reasons] };
   }
 
+  if (anatomy.automatic.list) {
+    // RFC 2919 List-Id / RFC 2369 List-Unsubscribe / Precedence: list or bulk: a newsletter or digest
+    // sent to many, not a person answering, whatever it says about the meeting ("Ja, ik kom!").
+    return { ...base, kind: 'other', confidence: 0.9, reasons: [...anatomy.automatic.reasons, 'automatic:list'] };
+  }
+
   const partstat = anatomy.calendar?.partstat ?? null;
   // Outlook lets a person decline the meeting and write "mijn collega komt in mijn plaats" in the
   // answer; the calendar speaks for the sender only, the text for who comes from their side.
@@ -59,7 +65,9 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
       ...base,
       kind: 'rsvp',
       intent,
-      partySize: intent === 'accept' ? 1 : intent === 'decline' ? 0 : null,
+      // The calendar answers for its one attendee: tentative is that person, maybe (CONTRACT.md:
+      // partySize counts who would come as stated; the coordinator plans a seat for them).
+      partySize: intent === 'decline' ? 0 : 1,
       attendees: attends && name && !name.includes('@') ? [name] : [],
       confidence: 0.98,
       reasons: [`calendar:partstat=${partstat}`],
@@ -86,10 +94,10 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
     return { ...base, kind: 'other', confidence: confidenceOther, reasons };
   }
 
-  if (anatomy.automatic.list || anatomy.automatic.noReply) {
-    // A mailing list or a no-reply system is not someone answering; a person should look first.
+  if (anatomy.automatic.noReply) {
+    // A no-reply system is not someone answering; a person should look first.
     confidence = Math.min(confidence, 0.5);
-    reasons.push(anatomy.automatic.list ? 'automatic:list' : 'automatic:no-reply');
+    reasons.push('automatic:no-reply');
   }
   const party = detectPartySize(replyText, intent, reading);
   const names = detectAttendees(replyText, anatomy.signature, anatomy.from, intent, party.partySize, reading);

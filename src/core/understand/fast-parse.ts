@@ -278,6 +278,11 @@ function ensureMessageIdFormat(value: string): string | false {
   return value;
 }
 
+/** RFC 2047 encoded words decoded as mailparser decodes them (libmime); throws on what it cannot read. */
+export function decodeHeaderWords(value: string): string {
+  return load().libmime.decodeWords(value);
+}
+
 function decodeWordsSafe(lib: Libmime, value: string): string {
   try {
     return lib.decodeWords(value);

@@ -22,6 +22,10 @@ export interface RuleMatch {
 
 export interface ClauseReading {
   text: string;
+  /** Which sentence of the reply the clause belongs to (clauses of one sentence share it). */
+  sentence: number;
+  /** A hedge over a negation ("waarschijnlijk niet", "probably not"): tentative, leaning to no. */
+  leaningNo: boolean;
   /** The clause asks something ("kan ik ook online deelnemen?"). */
   question: boolean;
   /** About someone else than the sender ("mijn collega komt", "hij niet"). */
@@ -46,6 +50,8 @@ export interface IntentReading {
   notRsvp: boolean;
   /** The sender declines and names someone who comes in their place. */
   substitute: boolean;
+  /** The decisive statement doubts with a negation ("waarschijnlijk niet"): nobody is counted. */
+  leaningNo: boolean;
   clauses: ClauseReading[];
 }
 
@@ -186,15 +192,28 @@ const otherRemark =
 const thirdPartyStart =
   /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
 /** "Mijn collega en ik komen": the sender is in it. */
-const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i)(?![\p{L}'])/iu;
+const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
 /**
  * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
  * capitalised word is a name only when it is not one of the words that start Dutch sentences.
  */
 const namedThirdParty =
   /^\s*(?:(?:maar|en|ook)\s+)?(?!Namens|Vanuit|Vanaf|Op|In|Bij)\p{Lu}[\p{Ll}'-]+(?:\s+(?:van|de|der|den|ter|ten|te|het|'t|in|op))*\s+\p{Lu}[\p{Ll}'-]+\s+(?:komt|zal|gaat|is)(?![\p{L}])|^\s*(?:(?:maar|en|ook)\s+)?(?!(?:Namens|Vanuit|Vanaf|Op|In|Bij|Er|Dan|Die|Dat|Deze|Dit|Wie|Wat|Het|Ik|Wij|We|Zij|Hij|Ze|Men|Mijn|Onze|Ons|Daar|Hier|Toch|Wel|Niet|Graag|Helaas|Iedereen|Niemand|Ook|Nu|Zo|Morgen|Vandaag|Maandag|Misschien|Waarschijnlijk|Hopelijk)(?![\p{L}]))\p{Lu}\p{Ll}[\p{Ll}'-]+\s+(?:komt|gaat)\s+(?:namens|in\s+(?:mijn|onze)\s+plaats|naar|wel|dus)(?![\p{L}])/u;
+
+/**
+ * "Namens Emergis komen Hanneke Bosch en Ton Meijer": on behalf of the organisation others come; the
+ * sender is not the subject ("Namens Intervence zal ik aanwezig zijn" is the sender).
+ */
+const onBehalfStart = /^\s*(?:namens|vanuit)\s/iu;
+const onBehalfVerb = /(?<![\p{L}])(?:komen|komt|zal|zullen|is|zijn|neemt|nemen|schuift|schuiven|gaat|gaan)(?![\p{L}])/iu;
+const senderSubject = /(?<![\p{L}])(?:ik|wij|we|ikzelf|mijzelf|ondergetekende)(?![\p{L}])/iu;
+const onBehalfOfOthers = (text: string) => onBehalfStart.test(text) && onBehalfVerb.test(text) && !senderSubject.test(text);
+
+/** "(Namens Juvent) meld ik Ellen Kraaijeveld en Bas Hoogerwerf aan": a registration of named others. */
+const registersNamedOthers =
+  /(?:[Mm]eld|[Mm]elden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag|bij\s+deze)\s+)*(?:(?:\p{Lu}\.\s?)+\s*)?\p{Lu}\p{Ll}+(?:[^.!?\n]{0,120}?)\s+aan(?![\p{L}])/u;
 
 const substituteMarker =
   /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
@@ -204,6 +223,7 @@ const changeMarker = /(?<![\p{L}])(?:toch|alsnog|inmiddels|nu\s+wel|nu\s+toch|af
 interface RawClause {
   text: string;
   question: boolean;
+  sentence: number;
 }
 
 /** "K. Jobse", "dhr. Jansen": a dot that ends an initial or a title does not end the sentence. */
@@ -213,7 +233,7 @@ const abbreviationDot = /(?<![\p{L}])(\p{Lu}|dhr|mevr|mw|drs|ir|dr|mr|ing|bijv|c
 export function splitClauses(text: string): RawClause[] {
   const out: RawClause[] = [];
   const sentences = normaliseText(text).replace(abbreviationDot, '$1\u2024').match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
-  for (const sentence of sentences) {
+  for (const [index, sentence] of sentences.entries()) {
     if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
     const asks = /\?\s*$/.test(sentence);
     const segments = asks ? sentence.split(/,\s*/) : [sentence];
@@ -221,13 +241,18 @@ export function splitClauses(text: string): RawClause[] {
       const segmentAsks = asks && (i === segments.length - 1 || questionStart.test(segment));
       for (const part of segment.split(contrast)) {
         for (const piece of part.split(otherRemark)) {
-          if (/[\p{L}\p{N}]/u.test(piece)) out.push({ text: piece.trim().replace(/\u2024/g, '.'), question: segmentAsks });
+          if (/[\p{L}\p{N}]/u.test(piece)) out.push({ text: piece.trim().replace(/\u2024/g, '.'), question: segmentAsks, sentence: index });
         }
       }
     });
   }
   return out;
 }
+
+const negationWord = /(?<![\p{L}])(?:niet|geen|not|no|never|nooit|can't|cannot|won't)(?![\p{L}])/iu;
+/** "waarschijnlijk niet", "helaas waarschijnlijk niet", "probably not", "misschien niet": doubt leaning to no. */
+const hedgeThenNegation =
+  /(?<![\p{L}])(?:waarschijnlijk|vermoedelijk|misschien|wellicht|probably|possibly|maybe|perhaps)(?:\s+\S+){0,3}?\s+(?:niet|geen|not)(?![\p{L}])|(?<![\p{L}])(?:probably|possibly|maybe)\s+(?:can't|cannot|won't)(?![\p{L}])/iu;
 
 function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
   const found: RuleMatch[] = [];
@@ -249,6 +274,8 @@ function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
     b !== a && b.start <= a.start && b.end >= a.end && b.end - b.start > a.end - a.start;
   return found
     .filter((m) => {
+      // "zij laat zelf weten of ze komt": what says the clause is no statement holds even inside one.
+      if (m.rule.effect === 'not_rsvp') return true;
       if (m.rule.effect === 'negation') {
         // "weet nog niet", "kan helaas niet": the negation belongs to that statement.
         return !found.some((o) => o.rule.effect !== 'accept' && o.rule.effect !== 'negation' && inside(m, o));
@@ -257,10 +284,13 @@ function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
       // decline inside an accept match ("kan niet komen" matches both "kan … komen" and "niet komen").
       return !found.some(
         // Nor a hedge inside an accept ("ik meld mij onder voorbehoud aan"): tentative outranks accept.
+        // Nor a hedge inside a negated decline ("ik kom waarschijnlijk niet"): the doubt wins over the
+        // negation; "misschien een volgende keer" has no negation and stays a decline.
       (o) =>
         o.rule.effect !== 'negation' &&
         inside(m, o) &&
-        !((m.rule.effect === 'decline' || m.rule.effect === 'tentative') && o.rule.effect === 'accept'),
+        !((m.rule.effect === 'decline' || m.rule.effect === 'tentative') && o.rule.effect === 'accept') &&
+        !(m.rule.effect === 'tentative' && o.rule.effect === 'decline' && negationWord.test(o.text)),
       );
     })
     .sort((a, b) => a.start - b.start || b.end - a.end);
@@ -271,7 +301,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   const notRsvp = matches.some((m) => m.rule.effect === 'not_rsvp');
   if (notRsvp) matches = matches.filter((m) => m.rule.effect === 'not_rsvp' || m.rule.effect === 'question');
   const thirdParty =
-    (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text)) &&
+    (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text) ||
+      registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text)) &&
     !withSender.test(raw.text);
   const question = raw.question || matches.some((m) => m.rule.effect === 'question');
   const best = (effect: IntentRule['effect']) =>
@@ -315,6 +346,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   }
   return {
     text: raw.text,
+    sentence: raw.sentence,
+    leaningNo: intent === 'tentative' && hedgeThenNegation.test(raw.text) && !/(?<![\p{L}])wel(?![\p{L}])/iu.test(raw.text),
     question,
     thirdParty,
     changeOfMind: changeMarker.test(raw.text),
@@ -411,6 +444,8 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
     reasons.push('long text: start read');
     if (intent !== null) confidence = Math.min(confidence, 0.6);
   }
+  const leaningNo = intent === 'tentative' && last !== undefined && last.intent === 'tentative' && last.leaningNo;
+  if (leaningNo) reasons.push('leaning no');
   return {
     intent,
     confidence: Math.round(Math.min(confidence, 0.99) * 100) / 100,
@@ -418,6 +453,7 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
     question,
     notRsvp,
     substitute,
+    leaningNo,
     clauses,
   };
 }

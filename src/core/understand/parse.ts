@@ -7,7 +7,7 @@
  */
 import { simpleParser } from 'mailparser';
 import iconv from 'iconv-lite';
-import { fastParse, type MailAddressEntry, type MailFields } from './fast-parse.js';
+import { decodeHeaderWords, fastParse, type MailAddressEntry, type MailFields } from './fast-parse.js';
 
 /** Header name (lower case) → every value it had, unfolded, in order. Encoded words left as is. */
 export type HeaderMap = ReadonlyMap<string, readonly string[]>;
@@ -144,13 +144,81 @@ function unknownCharsets(raw: string): string[] {
   return [...found];
 }
 
-export interface ParseOptions {
+/**
+ * Bounds on the MIME tree a message may have before it is read at all. A "message bomb" (tens of
+ * thousands of parts, or multiparts nested thousands deep) would otherwise make mailparser build
+ * every node; beyond these limits the message keeps its headers, gets no body, and a
+ * `mime-limit:` problem, so the poll hands it to the review queue.
+ */
+export interface MimeLimits {
+  /** Most body parts (delimiter lines, RFC 2046 §5.1.1) read; default DEFAULT_MIME_LIMITS.maxParts. */
+  maxParts?: number;
+  /** Deepest nesting of multiparts read; default DEFAULT_MIME_LIMITS.maxDepth. */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MIME_LIMITS = { maxParts: 500, maxDepth: 25 } as const;
+
+export interface ParseOptions extends MimeLimits {
   /**
    * Read common shapes directly (fast-parse.ts) instead of through mailparser; default true. The
    * result is the same either way; false exists so tests can compare the two.
    */
   fast?: boolean;
 }
+
+export interface MimeShape {
+  /** Delimiter lines of declared boundaries, closing ones not counted: the number of body parts. */
+  parts: number;
+  /** Deepest nesting of those boundaries. */
+  depth: number;
+}
+
+/**
+ * Counts the parts and the nesting of a message's multiparts in one pass over its lines, without
+ * building anything: the boundaries declared in Content-Type parameters, then every line that
+ * starts with "--" and one of them. A delimiter of a boundary not yet open opens a level below the
+ * current one; a delimiter of an open one closes the levels inside it (a missing close delimiter,
+ * RFC 2046 §5.1.2); "--boundary--" closes its own level too. Stops counting once a limit is passed.
+ */
+export function scanMimeShape(latin: string, stopAt: { parts: number; depth: number } = { parts: Infinity, depth: Infinity }): MimeShape {
+  const declared = new Set<string>();
+  for (const m of latin.matchAll(/\bboundary\s*=\s*(?:"([^"\r\n]{1,200})"|([^\s;"]{1,200}))/gi)) declared.add((m[1] ?? m[2])!);
+  const shape: MimeShape = { parts: 0, depth: 0 };
+  if (declared.size === 0) return shape;
+  const stack: string[] = [];
+  let pos = latin.startsWith('--') ? 0 : latin.indexOf('\n--');
+  while (pos !== -1) {
+    const start = latin.charCodeAt(pos) === 0x0a ? pos + 3 : pos + 2;
+    let end = latin.indexOf('\n', start);
+    if (end === -1) end = latin.length;
+    // The boundary and what follows it on the line: "--" for a close delimiter, then blanks.
+    let token = latin.slice(start, Math.min(end, start + 260)).replace(/[ \t\r]+$/, '');
+    let closing = false;
+    if (!declared.has(token) && token.endsWith('--')) {
+      token = token.slice(0, -2);
+      closing = true;
+    }
+    if (declared.has(token)) {
+      const at = stack.lastIndexOf(token);
+      if (at === -1) {
+        if (!closing) stack.push(token);
+      } else {
+        stack.length = closing ? at : at + 1;
+      }
+      if (!closing) shape.parts++;
+      if (stack.length > shape.depth) shape.depth = stack.length;
+      if (shape.parts > stopAt.parts || shape.depth > stopAt.depth) break;
+    }
+    pos = latin.indexOf('\n--', end);
+  }
+  return shape;
+}
+
+/** Longest run of spaces and tabs kept; see parseMessage. */
+const MAX_BLANK_RUN = 256;
+const LONG_BLANK_RUN = new RegExp(`[ \\t]{${MAX_BLANK_RUN + 1}}`);
+const LONG_BLANK_RUN_ALL = new RegExp(`[ \\t]{${MAX_BLANK_RUN + 1},}`, 'g');
 
 export async function parseMessage(input: Buffer, options: ParseOptions = {}): Promise<ParsedMessage> {
   const problems: string[] = [];
@@ -161,7 +229,15 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
     raw = Buffer.from(raw.toString('latin1').replace(/\r/g, '\r\n'), 'latin1');
     problems.push('bare-cr-line-ends');
   }
-  const latin = raw.toString('latin1');
+  let latin = raw.toString('latin1');
+  if (LONG_BLANK_RUN.test(latin)) {
+    // A run of thousands of blanks inside a line makes libqp (mailparser's quoted-printable
+    // decoder: /[\t ]+$/gm) and the quote and signature rules quadratic, minutes for one
+    // message (found by the fuzz test). No mail means anything by such a run: it is shortened.
+    latin = latin.replace(LONG_BLANK_RUN_ALL, (run) => run.slice(0, MAX_BLANK_RUN));
+    raw = Buffer.from(latin, 'latin1');
+    problems.push('long-blank-runs-shortened');
+  }
   const headers = readHeaderBlock(latin);
   const { type, params } = contentTypeOf(headers);
   for (const cs of unknownCharsets(latin.slice(0, 2_000_000))) problems.push(`unknown-charset:${cs}`);
@@ -169,7 +245,18 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
   if (/^multipart\//.test(type) && !params.boundary) problems.push('multipart-without-boundary');
   else if (params.boundary && !latin.includes(`--${params.boundary}`)) problems.push('multipart-boundary-not-found');
 
+  const maxParts = options.maxParts ?? DEFAULT_MIME_LIMITS.maxParts;
+  const maxDepth = options.maxDepth ?? DEFAULT_MIME_LIMITS.maxDepth;
+  const shape = scanMimeShape(latin, { parts: maxParts, depth: maxDepth });
+  if (shape.parts > maxParts) problems.push(`mime-limit:more than ${maxParts} parts`);
+  else if (shape.depth > maxDepth) problems.push(`mime-limit:multiparts nested deeper than ${maxDepth}`);
+
   let mail: MailFields | null = null;
+  const overLimit = problems.some((p) => p.startsWith('mime-limit:'));
+  if (overLimit) {
+    // Headers only: no part of the body is read (see MimeLimits).
+    return headersOnly(raw, latin, headers, type, params, problems, false);
+  }
   if (options.fast !== false) {
     try {
       mail = fastParse(raw);
@@ -192,28 +279,7 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
     problems.push(`mime-unreadable:${err instanceof Error ? err.message : String(err)}`);
   }
 
-  if (!mail) {
-    const bodyStart = latin.search(/\r?\n\r?\n/);
-    const body = bodyStart === -1 ? '' : raw.subarray(Buffer.byteLength(latin.slice(0, bodyStart), 'latin1')).toString('utf8');
-    return {
-      headers,
-      contentType: type,
-      contentTypeParams: params,
-      subject: firstHeader(headers, 'subject') ?? '',
-      messageId: readMessageIds(firstHeader(headers, 'message-id'))[0] ?? null,
-      inReplyTo: readMessageIds(firstHeader(headers, 'in-reply-to'))[0] ?? null,
-      references: readMessageIds(firstHeader(headers, 'references')),
-      date: safeDate(firstHeader(headers, 'date')),
-      from: addressFromHeader(firstHeader(headers, 'from')),
-      replyTo: addressFromHeader(firstHeader(headers, 'reply-to')),
-      to: [],
-      cc: [],
-      text: body.trim(),
-      html: '',
-      parts: [],
-      problems,
-    };
-  }
+  if (!mail) return headersOnly(raw, latin, headers, type, params, problems, true);
 
   const from = addressesOf(mail.from)[0] ?? addressFromHeader(firstHeader(headers, 'from'));
   if (!firstHeader(headers, 'from')) problems.push('missing-header:from');
@@ -261,6 +327,49 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
     parts,
     problems,
   };
+}
+
+/** What can be read without a MIME parser: the header lines, and the body bytes as text when `withBody`. */
+function headersOnly(
+  raw: Buffer,
+  latin: string,
+  headers: HeaderMap,
+  type: string,
+  params: Record<string, string>,
+  problems: string[],
+  withBody: boolean,
+): ParsedMessage {
+  const bodyStart = latin.search(/\r?\n\r?\n/);
+  // latin1 is one byte per character, so the string index is the byte offset.
+  const body = !withBody || bodyStart === -1 ? '' : raw.subarray(bodyStart).toString('utf8');
+  const decode = (value: string | null) => (value === null ? null : decodeWordsLoosely(value));
+  return {
+    headers,
+    contentType: type,
+    contentTypeParams: params,
+    subject: decode(firstHeader(headers, 'subject')) ?? '',
+    messageId: readMessageIds(firstHeader(headers, 'message-id'))[0] ?? null,
+    inReplyTo: readMessageIds(firstHeader(headers, 'in-reply-to'))[0] ?? null,
+    references: readMessageIds(firstHeader(headers, 'references')),
+    date: safeDate(firstHeader(headers, 'date')),
+    from: addressFromHeader(firstHeader(headers, 'from')),
+    replyTo: addressFromHeader(firstHeader(headers, 'reply-to')),
+    to: [],
+    cc: [],
+    text: body.trim(),
+    html: '',
+    parts: [],
+    problems,
+  };
+}
+
+/** RFC 2047 encoded words in a header value, as far as they can be decoded; the value as is otherwise. */
+function decodeWordsLoosely(value: string): string {
+  try {
+    return decodeHeaderWords(value);
+  } catch {
+    return value;
+  }
 }
 
 function safeDate(value: string | null): Date | null {

@@ -3,7 +3,7 @@
  * = 1, "met z'n drieën" = 3, "ik kom met 2 collega's" = 3, a list of names = its length, a decline
  * = 0, and null when it cannot be told ("wij komen" without a number).
  */
-import { findListedNames } from './names.js';
+import { attendingNames, findListedNames, senderComes } from './names.js';
 import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
 import type { Intent } from './types.js';
@@ -38,11 +38,19 @@ const oneCompanionRe = b(
   `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:mijn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
 );
 /** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
-const bareRe = b(`(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;)]|$|\\n))`);
+const bareRe = b(
+  `(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;:)]|$|\\n)|\\s+(?:aanwezig|komen|zijn|erbij|er\\s+bij|bij|naar|present|deelnemen|attending|coming)(?![\\p{L}]))`,
+);
 /** "ik en mijn collega", "mijn collega en ik", "me and my colleague". */
 const pairRe = b(
   `(?:ik|i|me)\\s+(?:en|and)\\s+(?:mijn|een|my|a)\\s+(?:collega|colleague|medewerker)(?!'s)|(?:mijn|een|my)\\s+(?:collega|colleague|medewerker)\\s+(?:en|and)\\s+(?:ik|i|me)`,
 );
+/** "wij komen met het hele team (4)", "met onze afdeling (3 personen)": the count in brackets. */
+const groupCountRe = b(
+  `(?:team|ploeg|groep|afdeling|delegatie|club|group|staff|department)\\s*\\(\\s*(${numberSource})(?:\\s+(?:personen|pers\\.?|mensen|people|persons))?\\s*\\)`,
+);
+/** "ik kom (dus) alleen", "I'll come alone", "on my own"; not "niet alleen". */
+const aloneRe = b(`(?<!niet\\s)(?:alleen|in\\s+m['i]j?n\\s+eentje|alone|on\\s+my\\s+own|by\\s+myself)(?=\\s*(?:[.,!;)]|$|\\n))`);
 const singularRe = b(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
 const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
 const pluralSubjectRe = b(`wij|we|us|we'll|we're|we'd`);
@@ -60,6 +68,8 @@ export function detectPartySize(
 ): { partySize: number | null; reasons: string[] } {
   if (intent === null) return { partySize: null, reasons: [] };
   if (intent === 'decline') return { partySize: 0, reasons: ['party:decline'] };
+  // "Waarschijnlijk niet", "probably not": kept as tentative for a person to see, nobody counted.
+  if (intent === 'tentative' && reading.leaningNo) return { partySize: 0, reasons: ['party:leaning-no'] };
   const text = normaliseText(replyText.slice(0, MAX_ANALYSED_CHARS));
   // Only what the sender says as a statement counts: "kunnen we met 5 komen?" asks, it does not say.
   const statements = reading.clauses.filter((c) => !c.question).map((c) => c.text).join('\n');
@@ -86,10 +96,19 @@ export function detectPartySize(
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:others'] };
   m = bareRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:number'] };
-  const listed = findListedNames(replyText);
-  if (reading.substitute) return { partySize: 1, reasons: ['party:substitute'] };
+  m = groupCountRe.exec(said);
+  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:group-count'] };
+  const listed = attendingNames(findListedNames(replyText), reading);
+  if (reading.substitute) {
+    // Everyone named to come instead of the sender ("namens ons komen Hanneke en Ton"), else one.
+    const size = listed.kind === 'roster' && listed.names.length > 1 ? listed.names.length : 1;
+    return { partySize: size, reasons: ['party:substitute'] };
+  }
+  if (aloneRe.test(speaking) && selfSingular) return { partySize: 1, reasons: ['party:alone'] };
   if (listed.names.length > 0) {
-    const size = listed.kind === 'companions' ? listed.names.length + 1 : listed.names.length;
+    // Named with the sender ("ik kom met Jan") counts the sender too, when they say they come.
+    const senderToo = listed.kind === 'companions' && (senderComes(reading) || listed.selfListed === true);
+    const size = listed.names.length + (senderToo ? 1 : 0);
     return { partySize: size, reasons: [`party:names-${listed.kind}`] };
   }
   if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };

@@ -147,6 +147,8 @@ const SIGNOFF = [
   /^\s*best\s*(,\s*(\S.{0,40})?)?$/i,
   /^\s*(mit )?(freundlichen|besten|herzlichen)\s+gr(ü|ue)(ß|ss)en\b/i,
   /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*[,.!]?\s*$/i,
+  // Formal Dutch letters close with "Hoogachtend"; English ones with "Sincerely" / "Yours …".
+  /^\s*(hoogachtend|met (de )?meeste hoogachting|(yours )?sincerely|yours (faithfully|truly)|respectfully)\s*[,.]?\s*$/i,
 ];
 /** RFC 3676 §4.3 signature separator: "-- " (some clients lose the trailing space). */
 const SIG_DASHES = /^-- ?$/;
@@ -182,8 +184,47 @@ function isSignoff(line: string): boolean {
   return SIGNOFF.some((re) => re.test(line));
 }
 
+export interface StripOptions {
+  /** The From display name: a last paragraph that is (part of) it is a sign-off, not text. */
+  senderName?: string | null;
+}
+
+/** Words that end a reply on their own line without being a name ("Akkoord", "Tot dan"). */
+const NOT_A_SIGNOFF_NAME = new Set(
+  ('akkoord prima ja nee graag bedankt dank top super oke ok okay yes no thanks sure great fine perfect tot dan ' +
+    'groet groeten hoi hallo beste dag helaas jammer zeker natuurlijk uiteraard goed leuk mooi klopt sorry excuses')
+    .split(' '),
+);
+/** A name as people sign: "Gert-Jan", "Sophie", "JAN", "Tom de Vries", "Marieke v.d. Berg", "Team Jeugd". */
+const NAME_SHAPED =
+  /^(?:\p{Lu}[\p{L}'’-]*\.?|\p{Lu}\.)(?:\s+(?:van|von|de|der|den|het|'t|ter|ten|te|in|op|el|al|v\.d\.|v\.|d')|\s+\p{Lu}[\p{L}'’-]*\.?){0,3}\s*[,.]?$/u;
+const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+
+/**
+ * A bare sign-off after the text: "Prima, tot dan!\n\nGert-Jan". The last paragraph is taken for a
+ * signature when its first line is shaped like a name and either shares a word with the From
+ * display name, or is no word that ends a reply by itself ("Akkoord"), and text comes before it.
+ */
+function trailingNameStart(lines: string[], senderName: string | null | undefined): number {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
+  let start = end;
+  while (start > 0 && lines[start - 1]!.trim() !== '') start--;
+  if (start === 0 || end - start > 4) return -1;
+  // Own text must remain above it.
+  if (!lines.slice(0, start).some((l) => /[\p{L}\p{N}]/u.test(l))) return -1;
+  const first = lines[start]!.trim();
+  if (first.length > 40 || !NAME_SHAPED.test(first)) return -1;
+  const words = fold(first).replace(/[,.]$/, '').split(/[\s-]+/).filter(Boolean);
+  const fromWords = new Set(fold(senderName ?? '').split(/[^\p{L}]+/u).filter((w) => w.length > 1));
+  if (words.some((w) => fromWords.has(w))) return start;
+  if (/^team\s/i.test(first)) return start;
+  if (words.length <= 3 && !words.some((w) => NOT_A_SIGNOFF_NAME.has(w))) return start;
+  return -1;
+}
+
 /** Quotes, device footers, disclaimers and the signature off; the signature is returned apart. */
-export function stripQuotedReply(text: string): StrippedReply {
+export function stripQuotedReply(text: string, options: StripOptions = {}): StrippedReply {
   const unquoted = removeQuotes(text);
   let lines = unquoted.split('\n').filter((l) => !DEVICE_FOOTER.test(l));
   lines = removeDisclaimer(lines);
@@ -196,6 +237,7 @@ export function stripQuotedReply(text: string): StrippedReply {
       break;
     }
   }
+  if (sigStart === -1) sigStart = trailingNameStart(lines, options.senderName);
   if (sigStart === -1) return { replyText: collapseBlank(lines.join('\n')), signature: null };
 
   const sigLines = lines.slice(sigStart);

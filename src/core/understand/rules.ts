@@ -37,6 +37,9 @@ const word = (source: string): string => `(?<![\\p{L}\\p{N}])(?:${source})(?![\\
 /** Up to n words in between ("ik kom [graag] [ook]"). */
 const gap = (n: number): string => `(?:\\s+[\\p{L}\\p{N}'’\\u2024-]+){0,${n}}?`;
 
+/** Up to n words in between that may carry punctuation ("mijn collega (in de cc)"), within a sentence. */
+const gapAny = (n: number): string => `(?:\\s+[^\\s.!?]+){0,${n}}?`;
+
 type Spec = [id: string, effect: IntentRuleEffect, weight: number, source: string];
 
 const nl: Spec[] = [
@@ -52,11 +55,17 @@ const nl: Spec[] = [
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s+met|\\s*[.,!;:]|\\s*$))`],
   ['namens komen', 'accept', 0.9, `(?:namens|vanuit)${gap(3)}\\s+(?:komen|komt|zijn\\s+aanwezig|is\\s+aanwezig|zal|zullen|nemen\\s+deel|neemt\\s+deel)|namens${gap(4)}\\s+(?:neemt|nemen)${gap(6)}\\s+deel|(?:komen|komt)\\s+namens|(?:er|dan)\\s+(?:komen|komt)(?!\\s+(?:geen|niemand))`],
   ['aanwezig', 'accept', 0.55, `aanwezig`],
-  ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gap(6)}\\s+aan`],
+  ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gapAny(10)}\\s+aan`],
+  // A registration of others by name: "Namens Juvent meld ik Ellen Kraaijeveld en Bas Hoogerwerf aan".
+  ['meld anderen aan', 'accept', 0.88, `(?:meld|melden)\\s+(?:ik|wij|we)\\s+(?:(?:hierbij|graag)\\s+)*(?!(?:me|mij|mezelf|mijzelf|ons|onszelf|u|je|jullie|af)(?![\\p{L}]))[^.!?\\n]{1,120}?\\s+aan(?![\\p{L}])`],
+  // "Mijn collega Jeroen Kooman meldt zich hierbij aan".
+  ['meldt zich aan', 'accept', 0.88, `(?:meldt|melden)\\s+zich${gapAny(6)}\\s+aan(?![\\p{L}])`],
+  // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
+  ['vertegenwoordigd door', 'accept', 0.85, `vertegenwoordigd\\s+door`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
   ['aanmelden', 'accept', 0.9, `(?<!(?:uw|je|jouw|your)\\s+)aan\\s*(?:melden|melding|gemeld)`],
   ['kom in plaats', 'accept', 0.9, `(?:kom|komen)\\s+in\\s+(?:haar|zijn|hun|diens)\\s+plaats|(?:en|dus)\\s+kom(?:\\s+(?:graag|ook|dan|zeker))?(?=\\s*[.,!]|\\s*$|\\s+(?:in|naar|met|op|samen))`],
-  ['ik schuif aan', 'accept', 0.92, `(?:schuif|schuiven)${gap(3)}\\s+aan|aanschuiven`],
+  ['ik schuif aan', 'accept', 0.92, `(?:schuif|schuiven)${gap(5)}\\s+aan|aanschuiven`],
   ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|^\\s*present\\s*[!.]*\\s*$`],
   ['ja', 'accept', 0.85, `^\\s*(?:ja|akkoord|prima|graag)[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
   ['bevestig', 'accept', 0.93, `(?:bevestig|bevestigen)${gap(4)}\\s+(?:aanwezigheid|deelname|komst|aanmelding)|hierbij\\s+bevestig`],
@@ -86,6 +95,8 @@ const nl: Spec[] = [
   ['lukt niet', 'decline', 0.9, `(?:gaat|zal|gaan)${gap(3)}\\s+niet${gap(1)}\\s+lukken|lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
+  // "Ik zit die dag (helemaal) vol", "mijn agenda zit vol": no room for the meeting.
+  ['zit vol', 'decline', 0.85, `(?:zit|zitten)${gap(3)}\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|(?:agenda|dag|middag)${gap(2)}\\s+(?:is|zit)\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|volgeboekt`],
   ['nee', 'decline', 0.85, `^\\s*(?:maar\\s+)?nee(?:[\\s,]+(?:helaas|bedankt|sorry|dank\\s+(?:je|u)(?:\\s+wel)?))?[\\s,!.]*$`],
   ['voorbij laten gaan', 'decline', 0.88, `(?:aan\\s+(?:ons|mij|me)\\s+)?voorbij${gap(1)}\\s+(?:laten\\s+)?gaan`],
   ['aanmelding intrekken', 'decline', 0.92, `(?:aanmelding|deelname|inschrijving|komst)${gap(2)}\\s+(?:intrekken|annuleren|terugtrekken|terugdraaien)|(?:trek|trekken)${gap(4)}\\s+(?:aanmelding|deelname|inschrijving)${gap(1)}\\s+in|annuleer`],
@@ -104,6 +115,9 @@ const nl: Spec[] = [
   // The invitation's own sentences, should a quote slip through the anatomy.
   ['uitnodiging', 'not_rsvp', 1, `(?:of|wanneer)\\s+u${gap(3)}\\s+aanwezig|verzoeken\\s+u|nodigen\\s+u${gap(2)}\\s+uit`],
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
+  // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
+  // someone else comes is theirs to say; "of ze komt" is no statement.
+  ['laat zelf weten of', 'not_rsvp', 1, `(?:laat|laten|geeft|geven)${gap(3)}\\s+(?:zelf|zelf\\s+wel|nog)\\s+(?:weten|aan)\\s+of\\s+(?:hij|zij|ze|die)|(?:will|'ll)\\s+let\\s+you\\s+know\\s+(?:themselves|directly)`],
 ];
 
 const en: Spec[] = [
@@ -120,9 +134,11 @@ const en: Spec[] = [
   ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
+  ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
   ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
+  ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   ['no', 'decline', 0.85, `^\\s*(?:but\\s+)?no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
