@@ -26,7 +26,7 @@ import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
 import { runRetention } from './retention.js';
 import { createDatabaseRunCoordinator, pruneScheduledRuns } from './run-coordinator.js';
-import { startConfiguredWebServer } from '../src/web/server.js';
+import { startConfiguredWebServer } from '../src/web/configured.js';
 
 export type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
 

@@ -8,7 +8,6 @@ import type { Command } from 'commander';
 import type { App } from '../app.js';
 import { readAttendance } from '../export/attendance.js';
 import { attendanceCsv } from '../export/csv.js';
-import { attendanceXlsx } from '../export/xlsx.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -19,7 +18,8 @@ export class ExportError extends Error {
 /** The export's bytes and the file name a browser would save it under. */
 export async function exportAttendance(app: App, slug: string, format: ExportFormat): Promise<{ bytes: Buffer; fileName: string; rows: number }> {
   const { event, rows } = await readAttendance(app.db.prisma, slug);
-  const bytes = format === 'csv' ? attendanceCsv(rows) : await attendanceXlsx(rows, { timezone: event.timezone, sheet: event.slug });
+  // Loaded on first use: the workbook writer would add to the start-up of every command.
+  const bytes = format === 'csv' ? attendanceCsv(rows) : await (await import('../export/xlsx.js')).attendanceXlsx(rows, { timezone: event.timezone, sheet: event.slug });
   return { bytes, fileName: `${event.slug}.${format}`, rows: rows.length };
 }
 

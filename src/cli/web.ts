@@ -4,7 +4,6 @@
  */
 import type { Command } from 'commander';
 import type { App } from '../app.js';
-import { startWebServer } from '../web/server.js';
 
 export class WebError extends Error {
   readonly code = 'EUSAGE';
@@ -22,6 +21,7 @@ export function addWebCommand(program: Command, withApp: <T>(work: (app: App) =>
         if (!web.token) throw new WebError('web.token is not set in the config: the page needs a token (at least 16 characters)');
         const port = opts.port !== undefined ? Number(opts.port) : (web.port ?? 8080);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WebError(`--port must be a port number, not "${opts.port}"`);
+        const { startWebServer } = await import('../web/server.js');
         const server = await startWebServer(app, { port, host: opts.host ?? web.host, token: web.token, healthPollMaxAgeSeconds: web.healthPollMaxAgeSeconds });
         process.stdout.write(`serving ${server.url}/ (healthz and metrics without the token)\n`);
         await new Promise<void>((resolve) => {

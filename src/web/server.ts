@@ -19,7 +19,6 @@ import type { App } from '../app.js';
 import { NotFoundError, findEvent } from '../events/events.js';
 import { STATUSES, attendanceTotals, filterAttendance, readAttendance } from '../export/attendance.js';
 import { attendanceCsv } from '../export/csv.js';
-import { attendanceXlsx } from '../export/xlsx.js';
 import { type ResolveAs, resolveReview } from '../review/review.js';
 import { SESSION_COOKIE, bearerToken, createWebAuth, parseCookies } from './auth.js';
 import { checkHealth, formatPrometheus, readMetrics } from './metrics.js';
@@ -236,7 +235,8 @@ export function createWebHandler(app: App, options: WebOptions): (req: IncomingM
         const slug = decodeURIComponent(exportMatch[1]!);
         const { event, rows } = await readAttendance(app.db.prisma, slug);
         const isCsv = exportMatch[2] === 'csv';
-        const bytes = isCsv ? attendanceCsv(rows) : await attendanceXlsx(rows, { timezone: event.timezone, sheet: event.slug });
+        // The workbook writer is loaded on first use: it costs start-up time every command would pay.
+        const bytes = isCsv ? attendanceCsv(rows) : await (await import('../export/xlsx.js')).attendanceXlsx(rows, { timezone: event.timezone, sheet: event.slug });
         const fileName = `${event.slug.replace(/[^A-Za-z0-9._-]/g, '_')}.${exportMatch[2]}`;
         return send(res, 200, isCsv ? 'text/csv; charset=utf-8' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes, {
           'Content-Disposition': `attachment; filename="${fileName}"`,
@@ -285,12 +285,4 @@ export async function startWebServer(app: App, options: WebOptions & { port: num
         setTimeout(() => server.closeAllConnections(), 2000).unref();
       }),
   };
-}
-
-/** The server of the config's `web` section when web.port is set (the worker's use), else null. */
-export async function startConfiguredWebServer(app: App, options: Pick<WebOptions, 'afterResolve'> = {}): Promise<WebServer | null> {
-  const web = app.config.web;
-  if (!web || web.port === null) return null;
-  if (!web.token) throw new Error('web.token is required when web.port is set');
-  return startWebServer(app, { ...options, port: web.port, host: web.host, token: web.token, healthPollMaxAgeSeconds: web.healthPollMaxAgeSeconds });
 }
