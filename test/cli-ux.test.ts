@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import pg from 'pg';
 import { EVENT_YAML, INVITEES_CSV } from './support/harness.js';
 
 const run = promisify(execFile);
@@ -167,6 +168,33 @@ describe('rsvp preview', () => {
     expect(event.code).toBe(1);
     expect(event.stderr.trim().split('\n')).toHaveLength(1);
     expect(event.stderr).toMatch(/no event with slug "dialoog-2062" \(known: dialoog-2026\); import one with rsvp event import FILE\.yaml/);
+  });
+});
+
+describe('rsvp doctor on PostgreSQL and on events', () => {
+  it('reports a PostgreSQL database that does not exist, without creating it', async () => {
+    const url = new URL(inject('postgresServerUrl'));
+    const name = `rsvp_doctor_missing_${Date.now()}`;
+    url.pathname = `/${name}`;
+    const r = await rsvp(['doctor'], { DATABASE_URL: url.toString() });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^✗ database .*the database does not exist → run `rsvp db migrate`/m);
+    const server = new pg.Client({ connectionString: inject('postgresServerUrl') });
+    await server.connect();
+    try {
+      expect((await server.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount).toBe(0);
+    } finally {
+      await server.end();
+    }
+  });
+
+  it('fails an upcoming event without coordinators, naming it', async () => {
+    await writeFile(join(dir, 'lonely.yaml'), EVENT_YAML.replace('slug: dialoog-2026', 'slug: zonder-2026').replace('coordinators: [coordinator@inkoop.example]', 'coordinators: []'));
+    expect((await rsvp(['event', 'import', 'lonely.yaml'])).code).toBe(0);
+    const report = JSON.parse((await rsvp(['doctor', '--json'])).stdout) as DoctorJson;
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.name === 'coordinators')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/zonder-2026/), hint: expect.stringMatching(/coordinators/) });
+    expect(report.checks.find((c) => c.name === 'coordinators')!.detail).not.toMatch(/dialoog-2026/);
   });
 });
 

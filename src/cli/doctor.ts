@@ -109,6 +109,15 @@ async function checkDatabase(config: LoadedConfig, timeoutMs: number): Promise<{
     }
   }
   const secrets = passwordsOf(url);
+  if (target.provider === 'postgresql') {
+    // The schema engine would create a missing database: a check must change nothing.
+    const missing = await probePostgres(url, timeoutMs).catch((e: unknown) => e as Error);
+    if (missing instanceof Error) {
+      const hint = 'check host, port, user and password of DATABASE_URL, and that PostgreSQL runs';
+      return { check: fail('database', `${shown}: ${scrub(firstLine(missing), secrets)}`, hint), events: null };
+    }
+    if (missing) return { check: fail('database', `${shown}: the database does not exist`, 'run `rsvp db migrate` to create it'), events: null };
+  }
   try {
     const { migrationStatus } = await import('../db/schema-engine.js');
     const status = await withTimeout(migrationStatus(target), timeoutMs * 2, `no answer from ${shown}`);
@@ -139,6 +148,22 @@ async function checkDatabase(config: LoadedConfig, timeoutMs: number): Promise<{
     return { check: fail('database', `${shown}: migrations applied, but reading failed: ${scrub(firstLine(e), secrets)}`, 'run `rsvp db migrate`, then `rsvp doctor --verbose`'), events: null };
   }
   return { check: pass('database', `${shown} reachable, migrations up to date, ${events.length} event(s)`), events };
+}
+
+/** Connects once: true when the server answers that the database does not exist (3D000). */
+async function probePostgres(url: string, timeoutMs: number): Promise<boolean> {
+  const [{ default: pg }, { pgConfigFromUrl }] = await Promise.all([import('pg'), import('../db/schema-engine.js')]);
+  const client = new pg.Client({ ...pgConfigFromUrl(url), connectionTimeoutMillis: timeoutMs });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return false;
+  } catch (e) {
+    if ((e as { code?: string }).code === '3D000') return true;
+    throw e;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function checkMailbox(config: LoadedConfig, timeoutMs: number): Promise<Check> {
