@@ -4,7 +4,11 @@
  * found from its catalogue), while the other respondents keep their answers, minus the erased
  * person's name in their attendee lists.
  */
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { simpleParser } from 'mailparser';
 import { runInvite } from '../jobs/invite.js';
 import { runPoll } from '../jobs/poll.js';
 import { runDigest } from '../jobs/digest.js';
@@ -54,8 +58,10 @@ async function forgetThroughCli(h: Harness, email: string): Promise<Record<strin
     return true;
   });
   try {
-    Object.assign(process.env, { DATABASE_URL: h.db.url, RSVP_NOW: NOW, RSVP_CONFIG: '' });
-    delete process.env.RSVP_CONFIG;
+    // The harness's outbox folder, so the copies of sent mail there are erased too.
+    const config = join(await mkdtemp(join(tmpdir(), 'rsvp-forget-')), 'rsvp.yaml');
+    await writeFile(config, `outbox:\n  folder: ${JSON.stringify(h.app.config.paths.outbox)}\n`);
+    Object.assign(process.env, { DATABASE_URL: h.db.url, RSVP_NOW: NOW, RSVP_CONFIG: config });
     expect(await main(['forget', email, '--json'])).toBe(0);
   } finally {
     write.mockRestore();
@@ -99,6 +105,17 @@ describe.each(PROVIDERS)('rsvp forget on %s', (provider) => {
     expect(summary.attendeeNames).toBeGreaterThanOrEqual(2); // Jan's list on the invitee and in his RSVP history
 
     const after = await everyRow(h.app);
+    // The outbox folder (the embedded default's sent mail): Roel's mails gone, the address out of the others.
+    const folder = h.app.config.paths.outbox;
+    const files = (await readdir(folder)).filter((f) => f.endsWith('.eml'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(summary.outboxFiles).toBeGreaterThanOrEqual(summary.outboundMails as number);
+    for (const file of files) {
+      const raw = await readFile(join(folder, file));
+      expect(raw.toString('latin1').toLowerCase(), file).not.toContain(ROEL);
+      const parsed = await simpleParser(raw);
+      expect(`${parsed.text ?? ''}${parsed.html || ''}${JSON.stringify(parsed.to)}`.toLowerCase(), file).not.toContain(ROEL);
+    }
     expect(holding(after, ROEL)).toEqual([]);
     expect(holding(after, 'Roel Sinke')).toEqual([]);
     expect(await jan()).toMatchObject({ status: 'accepted', partySize: 2, attendees: ['Jan Jansen'] });

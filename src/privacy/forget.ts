@@ -38,6 +38,14 @@ export interface ForgetSummary {
   suppressions: number;
 }
 
+export interface ForgetResult {
+  summary: ForgetSummary;
+  /** Message-IDs of the deleted mails to the person: their copies outside the database go too (the outbox folder). */
+  erasedMailIds: string[];
+  /** Message-IDs of other mails that were rewritten without the address or names. */
+  redactedMailIds: string[];
+}
+
 export class ForgetError extends Error {
   readonly code = 'EFORGET';
 }
@@ -47,7 +55,7 @@ export const ERASED = '[erased]';
 
 const PAGE = 200;
 
-export async function forgetPerson(prisma: PrismaClient, rawEmail: string, options: { provider: 'sqlite' | 'postgresql' }): Promise<ForgetSummary> {
+export async function forgetPerson(prisma: PrismaClient, rawEmail: string, options: { provider: 'sqlite' | 'postgresql' }): Promise<ForgetResult> {
   const email = rawEmail.trim().toLowerCase();
   // SQLite's LIKE ignores ASCII case already; PostgreSQL needs to be told.
   const ci = options.provider === 'postgresql' ? { mode: 'insensitive' as const } : {};
@@ -72,9 +80,9 @@ export async function forgetPerson(prisma: PrismaClient, rawEmail: string, optio
         OR: [...(inviteeIds.length ? [{ inviteeId: { in: inviteeIds } }] : []), ...(messageIds.length ? [{ messageId: { in: messageIds } }] : [])],
       };
       const reviewItems = reviewWhere.OR!.length ? (await tx.reviewItem.deleteMany({ where: reviewWhere })).count : 0;
-      const outboundMails = (
-        await tx.outboundMail.deleteMany({ where: { OR: [{ toAddress: email }, ...(inviteeIds.length ? [{ inviteeId: { in: inviteeIds } }] : [])] } })
-      ).count;
+      const toThem: Prisma.OutboundMailWhereInput = { OR: [{ toAddress: email }, ...(inviteeIds.length ? [{ inviteeId: { in: inviteeIds } }] : [])] };
+      const erasedMailIds = (await tx.outboundMail.findMany({ where: toThem, select: { messageId: true } })).map((m) => m.messageId);
+      const outboundMails = (await tx.outboundMail.deleteMany({ where: toThem })).count;
       const rsvps = inviteeIds.length ? (await tx.rsvp.deleteMany({ where: { inviteeId: { in: inviteeIds } } })).count : 0;
       const inboundMessages = messageIds.length ? (await tx.inboundMessage.deleteMany({ where: { id: { in: messageIds } } })).count : 0;
       const inviteeCount = inviteeIds.length ? (await tx.invitee.deleteMany({ where: { id: { in: inviteeIds } } })).count : 0;
@@ -137,6 +145,7 @@ export async function forgetPerson(prisma: PrismaClient, rawEmail: string, optio
         }
       }
       const namingMailSet = new Set(namingMails);
+      const redactedMailIds: string[] = [];
       for (const id of new Set([...mentioningMails, ...namingMails])) {
         const row = await tx.outboundMail.findUnique({ where: { id } });
         if (!row) continue;
@@ -146,6 +155,7 @@ export async function forgetPerson(prisma: PrismaClient, rawEmail: string, optio
         if (toName !== row.toName) data.toName = toName;
         if (Object.keys(data).length) {
           await tx.outboundMail.update({ where: { id }, data });
+          redactedMailIds.push(row.messageId);
           redacted++;
         }
       }
@@ -203,16 +213,9 @@ export async function forgetPerson(prisma: PrismaClient, rawEmail: string, optio
       }
 
       return {
-        email,
-        invitees: inviteeCount,
-        rsvps,
-        inboundMessages,
-        outboundMails,
-        reviewItems,
-        attendeeNames,
-        redacted,
-        coordinatorLists,
-        suppressions,
+        summary: { email, invitees: inviteeCount, rsvps, inboundMessages, outboundMails, reviewItems, attendeeNames, redacted, coordinatorLists, suppressions },
+        erasedMailIds,
+        redactedMailIds,
       };
     },
     { timeout: 120_000, maxWait: 30_000 },
