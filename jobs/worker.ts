@@ -246,26 +246,36 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
 
 /** Runs until SIGTERM or SIGINT, then lets the running job finish and returns. SIGHUP reloads. */
 export async function runWorker(app: App, options: WorkerOptions = {}): Promise<void> {
-  const worker = startWorker(app, options);
-  app.logger.warn({ worker: app.workerId, mailbox: (await app.mailbox()).key }, 'worker started');
+  // Every handler is in place before anything starts: a SIGHUP that came first would otherwise
+  // end the process (its default action).
+  let worker: WorkerHandle | null = null;
+  let stopRequested: ((signal: string) => void) | null = null;
+  let early: string | null = null;
   const onHup = () => {
     app.logger.info({ signal: 'SIGHUP' }, 'reloading the config');
-    worker.reload();
+    worker?.reload();
   };
+  const onTerm = () => (stopRequested ? stopRequested('SIGTERM') : (early = 'SIGTERM'));
+  const onInt = () => (stopRequested ? stopRequested('SIGINT') : (early = 'SIGINT'));
   process.on('SIGHUP', onHup);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      app.logger.warn({ signal }, 'stopping: finishing the running job');
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-      resolve();
-    };
-    const onTerm = () => stop('SIGTERM');
-    const onInt = () => stop('SIGINT');
-    process.on('SIGTERM', onTerm);
-    process.on('SIGINT', onInt);
-  });
-  process.off('SIGHUP', onHup);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  try {
+    worker = startWorker(app, options);
+    app.logger.warn({ worker: app.workerId, mailbox: (await app.mailbox()).key }, 'worker started');
+    const signal = await new Promise<string>((resolve) => {
+      stopRequested = resolve;
+      if (early) resolve(early);
+    });
+    app.logger.warn({ signal }, 'stopping: finishing the running job');
+  } catch (e) {
+    await worker?.stop();
+    throw e;
+  } finally {
+    process.off('SIGHUP', onHup);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  }
   await worker.stop();
   app.logger.warn('worker stopped');
 }

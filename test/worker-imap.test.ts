@@ -4,32 +4,30 @@
  * error while the server is away and the recovery afterwards, and a reply that arrives after
  * the restart is answered without waiting for the poll schedule.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { appendMessage, pauseDovecot, resumeDovecot, startDovecot, type Dovecot } from './support/dovecot.js';
-import { EVENT_YAML, INVITEES_CSV, eventually, reply, rsvp, spawnWorker } from './support/harness.js';
+import { type Harness, ORGANISER, createHarness, eventually, reply, rsvp, seedEvent, spawnWorker } from './support/harness.js';
 
+let h: Harness;
 let dir: string;
 let dovecot: Dovecot;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  dovecot = await startDovecot();
-  dir = await mkdtemp(join(tmpdir(), 'rsvp-imap-worker-'));
-  // The poll schedule is far away: what the test sees comes from the watch.
+  // Its own Dovecot: stopping the suite's would disturb nothing now, but a failed restart would
+  // take every later test file with it.
+  [dovecot, h] = await Promise.all([startDovecot(), createHarness('sqlite')]);
+  dir = h.dir;
+  await seedEvent(h.app);
+  // The schedules are far away: what the test sees comes from the watch.
   await writeFile(join(dir, 'rsvp.yaml'), 'schedules:\n  poll: "0 0 1 1 *"\n  remind: "0 0 1 1 *"\n  digest: "0 0 1 1 *"\n');
-  env = { IMAP_URL: dovecot.imapUrl(), MAIL_FROM: 'info@inkoop.example', RSVP_CONFIG: join(dir, 'rsvp.yaml') };
-  await writeFile(join(dir, 'event.yaml'), EVENT_YAML);
-  await writeFile(join(dir, 'invitees.csv'), INVITEES_CSV);
-  await rsvp(dir, env, 'db', 'migrate');
-  await rsvp(dir, env, 'event', 'import', 'event.yaml');
-  await rsvp(dir, env, 'invitees', 'import', '--event', 'dialoog-2026', 'invitees.csv');
+  env = { DATABASE_URL: h.db.url, IMAP_URL: dovecot.imapUrl(), MAIL_FROM: `Inkooporganisatie <${ORGANISER}>`, RSVP_CONFIG: join(dir, 'rsvp.yaml') };
 });
 afterAll(async () => {
   await dovecot?.stop();
-  await rm(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
 interface MailboxStatus {

@@ -3,38 +3,32 @@
  * in the log and in the ScheduledRun rows the new schedule's fires leave); an invalid one is
  * refused with one log line naming the field, and the worker keeps running the old schedules.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../src/db/client.js';
-import { EVENT_YAML, INVITEES_CSV, eventually, rsvp, spawnWorker } from './support/harness.js';
+import { type Harness, createHarness, eventually, rsvp, seedEvent, spawnWorker } from './support/harness.js';
 
+let h: Harness;
 let dir: string;
-let db: Database;
-const env = () => ({ RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', RSVP_CONFIG: join(dir, 'rsvp.yaml') });
+const env = () => ({ DATABASE_URL: h.db.url, RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', RSVP_CONFIG: join(dir, 'rsvp.yaml') });
 const config = (remind: string) => `schedules:\n  timezone: Europe/Amsterdam\n  remind: "${remind}"\n  retention: "0 0 1 1 *"\n`;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rsvp-reload-'));
+  h = await createHarness('sqlite', { RSVP_NOW: '2026-11-23T09:00:00Z' });
+  dir = h.dir;
+  await seedEvent(h.app);
   await writeFile(join(dir, 'rsvp.yaml'), config('0 0 1 1 *'));
-  await writeFile(join(dir, 'event.yaml'), EVENT_YAML);
-  await writeFile(join(dir, 'invitees.csv'), INVITEES_CSV);
-  await rsvp(dir, env(), 'db', 'migrate');
-  await rsvp(dir, env(), 'event', 'import', 'event.yaml');
-  await rsvp(dir, env(), 'invitees', 'import', '--event', 'dialoog-2026', 'invitees.csv');
-  db = await openDatabase(`file:${join(dir, 'data/rsvp.db')}`);
 });
 afterAll(async () => {
-  await db?.close();
-  await rm(dir, { recursive: true, force: true });
+  await h?.close();
 });
 
-const remindRuns = () => db.prisma.scheduledRun.findMany({ where: { schedule: 'remind' }, orderBy: { fireAt: 'asc' } });
+const remindRuns = () => h.app.db.prisma.scheduledRun.findMany({ where: { schedule: 'remind' }, orderBy: { fireAt: 'asc' } });
 
 it('replaces the schedules on SIGHUP, and keeps them when the new file is invalid', async () => {
   const worker = spawnWorker(dir, env());
   try {
+    await worker.waitForLog((l) => l.msg === 'worker started');
     const started = await worker.waitForLog((l) => l.msg === 'schedules started');
     expect(started.schedules).toMatchObject({ remind: '0 0 1 1 *', timezone: 'Europe/Amsterdam', poll: '* * * * *' });
     expect(await remindRuns()).toEqual([]);

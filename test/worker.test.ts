@@ -2,14 +2,13 @@
  * `npm start` as an admin runs it: the worker on the embedded defaults with no configuration
  * processes a reply dropped into data/mailbox/new while it runs, and stops cleanly on SIGTERM.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { EVENT_YAML, INVITEES_CSV, reply } from './support/harness.js';
+import { EVENT_YAML, INVITEES_CSV, reply, spawnWorker } from './support/harness.js';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/rsvp.js');
@@ -42,14 +41,12 @@ async function waitForMail(folder: string, text: string, limitMs: number): Promi
 }
 
 it('processes a reply dropped into the Maildir while running, then stops on SIGTERM', async () => {
-  const worker = spawn(process.execPath, [BIN, 'worker'], { cwd: dir, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  worker.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((r) => worker.on('exit', (code) => r(code)));
+  const worker = spawnWorker(dir, env());
   try {
-    // Give the worker its start (it polls once at start); the reply then arrives while it runs.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The worker polls once at start; the reply then arrives while it runs.
+    await worker.waitForLog((l) => l.msg === 'poll done');
     await mkdir(join(dir, 'data/mailbox/tmp'), { recursive: true });
+    await mkdir(join(dir, 'data/mailbox/new'), { recursive: true });
     await writeFile(join(dir, 'data/mailbox/tmp/r1'), reply({ from: 'Sarah Maas <sarah@delta.example>', body: 'I will attend.\r\n\r\nSarah Maas' }));
     await rename(join(dir, 'data/mailbox/tmp/r1'), join(dir, 'data/mailbox/new/r1'));
     const confirmation = await waitForMail(join(dir, 'data/outbox'), 'To: Sarah Maas <sarah@delta.example>', 20_000);
@@ -57,10 +54,9 @@ it('processes a reply dropped into the Maildir while running, then stops on SIGT
     expect(await readdir(join(dir, 'data/mailbox/new'))).toEqual([]);
     expect((await readdir(join(dir, 'data/mailbox/cur'))).some((f) => f.startsWith('r1'))).toBe(true);
   } finally {
-    worker.kill('SIGTERM');
+    expect(await worker.stop()).toBe(0);
   }
-  expect(await exited).toBe(0);
   // At start the worker also sent what was due: today's digest to the event's coordinator.
   await waitForMail(join(dir, 'data/outbox'), 'To: coordinator@inkoop.example', 0);
-  expect(stderr).toContain('worker stopped');
+  expect(worker.logs().some((l) => l.msg === 'worker stopped')).toBe(true);
 });
