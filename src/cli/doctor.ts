@@ -245,6 +245,10 @@ function checkMailFrom(config: LoadedConfig): Check {
   if (address === mailFromAddress({ mailFrom: DEFAULT_MAIL_FROM }).address) {
     return fail('mail-from', `still the default ${address}`, 'set MAIL_FROM (or mailFrom in the config) to the organiser\'s own address, the one replies go to');
   }
+  // RFC 2606 and RFC 6761 reserve these names: no reply can ever reach such an address.
+  if (/\.(example|test|invalid|localhost|localdomain)$|@localhost$/i.test(address)) {
+    return warn('mail-from', `${config.mailFrom}: a reserved domain that cannot receive replies`, "fine for a trial on the outbox folder; set MAIL_FROM to the organiser's real address before sending");
+  }
   return pass('mail-from', config.mailFrom);
 }
 
