@@ -331,12 +331,8 @@ describe('HTML escaping of what senders wrote', () => {
   });
 });
 
-describe('what a poll logs at info level', () => {
-  it('no message text, no local part of an address, no password: over IMAP, with an SMTP server that refuses', async () => {
-    const dovecot = inject('dovecot');
-    const imapUrl = imapUrlOf(dovecot, undefined, `security-${Date.now().toString(36)}`);
-    const imapPassword = decodeURIComponent(new URL(imapUrl).password);
-    const smtpUrl = `smtp://rsvp:Smtp-Geheim-1234@127.0.0.1:${await freePort()}`;
+describe('what a poll logs', () => {
+  const capture = () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk, _enc, done) {
@@ -344,7 +340,20 @@ describe('what a poll logs at info level', () => {
         done();
       },
     });
-    const h = await createHarness('sqlite', { RSVP_NOW: NOW });
+    return { lines, destination };
+  };
+
+  it('at info: no message text, no local part of an address, no password; at trace still no password (IMAP, PostgreSQL, a refusing SMTP server)', async () => {
+    const dovecot = inject('dovecot');
+    // The Dovecot user whose password needs URL-encoding: both forms must stay out of the log.
+    const imapUrl = imapUrlOf(dovecot, 'other@example.test', `security-${Date.now().toString(36)}`);
+    const imapPassword = decodeURIComponent(new URL(imapUrl).password);
+    const smtpUrl = `smtp://rsvp:Smtp-Geheim-1234@127.0.0.1:${await freePort()}`;
+    const { lines, destination } = capture();
+    const h = await createHarness('postgresql', { RSVP_NOW: NOW });
+    // The test server trusts loopback, so the password in the URL is never checked, only carried.
+    const databaseUrl = Object.assign(new URL(h.db.url), { password: 'Db-Geheim-5678' }).toString();
+    const passwords = [imapPassword, new URL(imapUrl).password, 'Smtp-Geheim-1234', 'Db-Geheim-5678'];
     try {
       await seedEvent(h.app);
       await runInvite(h.app, SLUG); // to the outbox folder, before SMTP is configured
@@ -355,15 +364,24 @@ describe('what a poll logs at info level', () => {
         reply({ from: 'Jan Jansen <jan@walcheren.example>', body: 'Helaas kan ik niet. Zonnebloem-4712.', inReplyTo: invited.get('jan@walcheren.example') }),
         reply({ from: 'Onbekend <onbekend@nergens.example>', body: 'Wat is dit? Zonnebloem-4713' }),
       );
-      await rebuild(h, { IMAP_URL: imapUrl, SMTP_URL: smtpUrl }, {}, createLogger({ level: 'info', destination }));
+      await rebuild(h, { IMAP_URL: imapUrl, SMTP_URL: smtpUrl, DATABASE_URL: databaseUrl }, {}, createLogger({ level: 'info', destination }));
       const summary = await runPoll(h.app);
       expect(summary).toMatchObject({ processed: 3 });
       const log = lines.join('');
       expect(log).toContain('message processed');
       expect(log).toContain('***@zorgpunt.example');
-      for (const secret of [imapPassword, 'Smtp-Geheim-1234', 'Zonnebloem', 'Onderwerp-Kiwi', 'Wij komen', 'roel.sinke@', 'roel@', 'jan@', 'onbekend@', 'Roel Sinke', 'Jan Jansen']) {
+      for (const secret of [...passwords, 'Zonnebloem', 'Onderwerp-Kiwi', 'Wij komen', 'roel.sinke@', 'roel@', 'jan@', 'onbekend@', 'Roel Sinke', 'Jan Jansen']) {
         expect(log, secret).not.toContain(secret);
       }
+
+      // At trace level debug lines may name people; secrets still never.
+      const trace = capture();
+      await appendMessage(imapUrl, reply({ from: 'Sarah Maas <sarah@delta.example>', body: 'I will attend.', inReplyTo: invited.get('sarah@delta.example') }));
+      await rebuild(h, { IMAP_URL: imapUrl, SMTP_URL: smtpUrl, DATABASE_URL: databaseUrl }, {}, createLogger({ level: 'trace', destination: trace.destination }));
+      expect(await runPoll(h.app)).toMatchObject({ processed: 1 });
+      const traced = trace.lines.join('');
+      expect(traced).toContain('"level":20'); // debug lines were written
+      for (const secret of passwords) expect(traced, secret).not.toContain(secret);
     } finally {
       await h.close();
     }
