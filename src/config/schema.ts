@@ -81,6 +81,10 @@ export const configSchema = z
         maildir: z.string().default('data/mailbox'),
         /** Messages above this size are quarantined for review, never parsed whole. */
         maxMessageBytes: z.number().int().min(1024).default(25 * 1024 * 1024),
+        /** MIME parts read per message; a message with more goes to review unread (a message bomb). */
+        maxMimeParts: z.number().int().min(1).default(500),
+        /** Deepest nesting of multiparts read; deeper goes to review unread. */
+        maxMimeDepth: z.number().int().min(1).default(25),
         /** Messages stored per transaction while polling. */
         batchSize: z.number().int().min(1).max(5000).default(200),
         /** Reply-To info+TOKEN@… on invitations, where the mailbox delivers plus addresses. */

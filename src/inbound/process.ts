@@ -188,7 +188,7 @@ interface Prepared {
 async function prepare(deps: ProcessDeps, message: Claimed, source?: Uint8Array): Promise<Prepared | (Claimed & { error: unknown })> {
   try {
     const raw = source ?? (await deps.prisma.inboundMessage.findUniqueOrThrow({ where: { id: message.id }, select: { raw: true } })).raw;
-    const anatomy = await readMessage(Buffer.from(raw));
+    const anatomy = await readMessage(Buffer.from(raw), { maxParts: deps.config.mailbox.maxMimeParts, maxDepth: deps.config.mailbox.maxMimeDepth });
     const classification = classifyMessage(anatomy, { rules: deps.config.rules.extra });
     // DNS lookups here, outside the transaction; an automatic reply is ignored whoever sent it.
     const auth = deps.authenticate && classification.kind !== 'auto_reply' ? await deps.authenticate(raw, anatomy.from) : null;
@@ -323,6 +323,9 @@ class MessageActor {
 
   async run(): Promise<ActResult> {
     const { anatomy, cls } = this;
+    // Over the MIME limits (a message bomb): its body was never read, so a person decides.
+    const mimeLimit = anatomy.problems.find((p) => p.startsWith('mime-limit:'));
+    if (mimeLimit) return this.review(null, null, 'mime_limit', `message body not read: ${mimeLimit.slice('mime-limit:'.length)}`);
     // A spoofed From (DMARC fails) changes nothing and is answered by nobody: review.
     if (cls.kind === 'bounce') return this.auth?.authenticated === false ? this.notAuthenticated(null) : this.bounce();
     if (cls.kind === 'auto_reply') return ignored(`ignored: automatic reply (${anatomy.automatic.reasons.join(', ') || 'by its content'})`);
