@@ -31,6 +31,9 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
   [/\b(i am|i'm)\b(?:[^.\n]|\.(?=\d)){0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
   [/\b(with|have) limited access to (my )?e-?mail\b/i, 'en-limited-access'],
+  // No period, but a statement that the mail is not read: "on parental leave and will not be checking email".
+  [/\b(will not|won't|am not|i'm not|not)\s+(be\s+)?(checking|reading|monitoring)\s+(my\s+)?e-?mails?\b|\bno access to (my )?e-?mail\b/i, 'en-not-reading'],
+  [/\b(ik )?lees (mijn )?(e-?)?mail (niet|pas( weer)?|vanaf)\b|\b(mijn )?(e-?)?mail wordt (niet|pas) (gelezen|bekeken)\b/i, 'nl-not-reading'],
   // Ticket systems and shared mailboxes confirm receipt (Zendesk, OTRS, TOPdesk wording).
   [/\b(uw|your) (e-?mail|bericht|mail|message|request|verzoek|vraag)\b(?:[^.\n]){0,40}\b(in goede orde ontvangen|is ontvangen|has been received|is geregistreerd|geregistreerd onder)\b/i, 'receipt'],
   [/\b(ticketnummer|ticket number|referentienummer)\b(?:[^.\n]){0,20}\d{4,}/i, 'ticket'],

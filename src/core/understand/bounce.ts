@@ -105,6 +105,12 @@ const FAILED_ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`(?:following address(?:es|\(es\))? failed|failed recipient|recipient address rejected)\s*:?\s*\n?\s*${ADDRESS}`, 'i'),
 ];
 
+/** An SMTP reply code as servers quote it (RFC 5321 §4.2): "550 5.1.1", "550 - Requested action". */
+const SMTP_REPLY_CODE = /\b[45][0-5]\d(?:[ -]+[45]\.\d{1,3}\.\d{1,3}\b|\s*-?\s+(?:requested|mailbox|user|recipient|<))/i;
+/** Why delivery failed, in the words gateways use. */
+const FAILURE_REASON =
+  /\b(?:user unknown|unknown user|no such user|mailbox (?:is )?full|mailbox unavailable|invalid (?:user|recipient|address|user address)|could not be delivered|recipient (?:address )?rejected|address rejected|not delivered|undeliverable|delivery (?:failed|failure))\b/i;
+
 function looksLikeBounceSender(from: ParsedAddress | null): boolean {
   if (!from) return false;
   return /^(mailer[-_]?daemon|post[-_]?master|mail[-_]?daemon)$/i.test(from.address.split('@')[0] ?? '') ||
@@ -183,7 +189,13 @@ export function detectBounce(input: BounceInput): BounceInfo | null {
   if (recipients.length === 0 && !isReport && statusParts.length === 0) {
     const textual = looksLikeBounceSender(input.from) && (DAEMON_SUBJECT.test(input.subject) || BOUNCE_SUBJECT.test(input.subject) || DELAY_SUBJECT.test(input.subject) || /\b(undeliver|could not be delivered|couldn't be delivered|delivery (has )?failed|niet bezorgd|niet worden bezorgd|permanent (error|failure)|mailbox unavailable)/i.test(input.text));
     const subjectOnly = BOUNCE_SUBJECT.test(input.subject) && /\b(5\d\d|4\d\d)\b|\b[45]\.\d\.\d\b/.test(input.text);
-    if (!textual && !subjectOnly) return null;
+    // Gateways that write neither a known subject nor a standard report (InterScan, au one net,
+    // Apache James): a system sender, an SMTP reply code or an attached original, and a reason.
+    const systemSender = looksLikeBounceSender(input.from) || isNoReplyAddress(input.from?.address);
+    const evidence =
+      SMTP_REPLY_CODE.test(input.text) || input.parts.some((p) => /^(message\/rfc822|text\/rfc822-headers)$/.test(p.contentType));
+    const gateway = systemSender && evidence && FAILURE_REASON.test(input.text);
+    if (!textual && !subjectOnly && !gateway) return null;
     recipients = readTextBounce(input, own);
   } else if (recipients.length === 0) {
     recipients = readTextBounce(input, own);

@@ -39,6 +39,8 @@ export interface MailFields {
   text?: string;
   html?: string | false;
   attachments?: { contentType?: string; filename?: string; content: unknown }[];
+  /** What the direct reader read other than as labelled (never set by mailparser). */
+  problems?: string[];
 }
 
 interface StructuredValue {
@@ -250,10 +252,19 @@ function transferDecode(body: Buffer, encoding: string): Buffer | null {
 }
 
 const UTF8ISH = new Set(['ascii', 'usascii', 'utf8']);
+const REPLACEMENT_CHARACTER_UTF8 = Buffer.from([0xef, 0xbf, 0xbd]);
 const SINGLE_BYTE = new Set(['iso88591', 'latin1', 'iso885915', 'windows1252', 'cp1252']);
 
-/** A text part's content as mailparser builds node.textContent; null when out of scope. */
-function textOf(body: Buffer, s: Structure): string | null {
+const WIDE_CHARSET = /^(utf16|utf32|ucs2|ucs4)/;
+
+/**
+ * A text part's content as mailparser builds node.textContent; null when out of scope. Two
+ * mislabellings are read as what they evidently are, and noted in `problems`: text labelled UTF-8
+ * or US-ASCII that is not valid UTF-8 is Windows-1252 (what Outlook and webmail forms send without
+ * saying so; the WHATWG Encoding Standard's default for Western mail), and text labelled UTF-16/32
+ * without a single NUL byte cannot be UTF-16/32 (ASCII in UTF-16 has a NUL in every other byte).
+ */
+function textOf(body: Buffer, s: Structure, problems: string[] = []): string | null {
   let bytes = transferDecode(body, s.encoding);
   if (!bytes) return null;
   const format = (s.params.format ?? '').toLowerCase().trim();
@@ -261,9 +272,21 @@ function textOf(body: Buffer, s: Structure): string | null {
     const delSp = (s.params.delsp ?? '').toLowerCase().trim() === 'yes';
     bytes = Buffer.from(load().libmime.decodeFlowed(bytes.toString('latin1'), delSp), 'latin1');
   }
-  const charset = (s.params.charset || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  let charset = (s.params.charset || 'utf-8').toLowerCase().replace(/[^a-z0-9]+/g, '');
+  if (WIDE_CHARSET.test(charset)) {
+    if (bytes.includes(0)) return null;
+    problems.push(`charset-mislabelled:${s.params.charset}`);
+    charset = 'utf8';
+  }
   let text: string;
-  if (UTF8ISH.has(charset)) text = bytes.toString('utf8');
+  if (UTF8ISH.has(charset)) {
+    text = bytes.toString('utf8');
+    // U+FFFD from the decoder, not from the sender (EF BF BD is U+FFFD written in UTF-8).
+    if (text.includes('\uFFFD') && !bytes.includes(REPLACEMENT_CHARACTER_UTF8)) {
+      text = iconv.decode(bytes, 'windows-1252');
+      problems.push(`charset-mislabelled:${s.params.charset || 'utf-8'} read as windows-1252`);
+    }
+  }
   // mailparser: iconv-lite under libmime's canonical name for the charset.
   else if (SINGLE_BYTE.has(charset)) text = iconv.decode(bytes, load().libmime.normalizeCharset(s.params.charset!));
   else return null;
@@ -454,6 +477,8 @@ interface Collected {
   /** Inline text/plain and text/html nodes seen (mailparser's hasText / hasHtml). */
   hasText: boolean;
   hasHtml: boolean;
+  /** Mislabelled charsets read as what they are (see textOf). */
+  problems: string[];
 }
 
 interface Leaf {
@@ -515,6 +540,7 @@ function collect(leaves: Leaf[]): Collected | null {
     attachments: [],
     hasText: kinds.includes('text/plain'),
     hasHtml: kinds.includes('text/html'),
+    problems: [],
   };
   for (let i = 0; i < leaves.length; i++) {
     const { structure, body, alternative, root } = leaves[i]!;
@@ -531,7 +557,7 @@ function collect(leaves: Leaf[]): Collected | null {
       });
       continue;
     }
-    const content = textOf(body, structure);
+    const content = textOf(body, structure, c.problems);
     if (content === null) return null;
     if (!content) continue;
     if (kind === 'text/plain') {
@@ -569,5 +595,6 @@ export function fastParse(raw: Buffer): MailFields | null {
     text: c.texts.length > 0 ? c.texts.join('\n') : undefined,
     html: c.htmls.length > 0 ? c.htmls.join('<br/>\n') : false,
     attachments: c.attachments,
+    ...(c.problems.length > 0 ? { problems: c.problems } : {}),
   };
 }

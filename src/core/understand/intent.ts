@@ -179,8 +179,9 @@ export function normaliseText(text: string): string {
 const questionStart =
   /^\s*(?:kan|kunnen|kunt|mag|mogen|is|zijn|moet|moeten|wil|wilt|heeft|hebt|hebben|komt|weet|weten|zou|zouden|hoe|waar|wanneer|wat|welke|wie|waarom|graag\s+hoor|can|could|is|are|do|does|will|would|may|should|where|when|what|how|who|which)(?![\p{L}])/iu;
 
+/** "maar" as a particle does not contrast: "tel mij maar mee", "reken maar op mij", "kom maar langs". */
 const contrast =
-  /\s*;\s*|\s*[,]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}]))|\s*[,;]\s*(?=(?:daarom|dus|want|omdat|zodat|so|therefore)\s)/iu;
+  /\s*;\s*|\s*[,]?\s+(?=(?:maar|echter|doch|but|however)(?![\p{L}])(?!\s+(?:mee|op|aan|even|eens|gewoon|door|langs|raak|zo)(?![\p{L}])))|\s*[,;]\s*(?=(?:daarom|dus|want|omdat|zodat|so|therefore)\s)/iu;
 
 /**
  * A comma before a remark about someone else ("ik kom, mijn collega niet"), or before the sender's
@@ -341,7 +342,7 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     else [intent, weight] = ['accept', accept];
   } else if (thirdParty && !notRsvp) {
     // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
-    if (/(?<![\p{L}])wel(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['accept', 0.8];
+    if (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) && !negationWord.test(raw.text)) [intent, weight] = ['accept', 0.8];
     else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
   }
   return {

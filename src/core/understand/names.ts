@@ -93,11 +93,13 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
 }
 
 /** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
+const possessiveCue =
+  /(?<![\p{L}])(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})/gu;
 const companionCue =
-  /(?<![\p{L}])(?:(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})|(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|joined\s+by|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende|partner|vrouw|man|echtgenote|echtgenoot|wife|husband)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
+  /(?<![\p{L}])(?:(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|joined\s+by|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende|partner|vrouw|man|echtgenote|echtgenoot|wife|husband)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*)/giu;
+  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -109,7 +111,7 @@ const namesThenVerb = new RegExp(
 const nameLine = new RegExp(`^(?:${title})?(?:${personSource})$`, 'u');
 const wholePerson = new RegExp(`^(?:${personSource})$`, 'u');
 const leadingTitle = new RegExp(`^${title}`, 'u');
-const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|ondergetekende|I|myself)(?![\\p{L}])`, 'gu');
+const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|ondergetekende|I|me|myself)(?![\\p{L}])`, 'gu');
 
 
 export interface ListedNames {
@@ -178,9 +180,10 @@ function readListedNames(replyText: string): ListedNames {
   if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
   const companions: Found[] = [];
   for (const m of text.matchAll(nameAndI)) companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
-  for (const m of text.matchAll(companionCue)) {
+  for (const m of text.matchAll(possessiveCue)) {
     companions.push(...readNameList(text, m.index + m[0].length).map((f) => ({ ...f, mention: true })));
   }
+  for (const m of text.matchAll(companionCue)) companions.push(...readNameList(text, m.index + m[0].length));
   const inOrder = (found: Found[]) => dedupe([...found].sort((a, b) => a.at - b.at).map((f) => f.name));
   const rosterNames = inOrder(roster);
   const companionNames = inOrder(companions).filter((n) => !rosterNames.includes(n));

@@ -281,6 +281,7 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
 
   if (!mail) return headersOnly(raw, latin, headers, type, params, problems, true);
 
+  if (mail.problems) problems.push(...mail.problems);
   const from = addressesOf(mail.from)[0] ?? addressFromHeader(firstHeader(headers, 'from'));
   if (!firstHeader(headers, 'from')) problems.push('missing-header:from');
   if (!firstHeader(headers, 'message-id')) problems.push('missing-header:message-id');

@@ -29,6 +29,8 @@ const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|pers|mensen|man|de
 const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,
 );
+/** "two from our team", "3 van onze organisatie", "Aantal personen: 2" (a form filled in). */
+const fromUsRe = b(`(${numberSource})\\s+(?:from|of|van|uit)\\s+(?:our|my|ons|onze|mijn)\\s+\\p{L}+|(?:aantal(?:\\s+(?:personen|deelnemers|mensen))?|number\\s+of\\s+(?:people|persons|attendees|participants))\\s*[:=]\\s*(${numberSource})`);
 /** "there will be three of us", "the two of us will come", "wij zijn met ons drieën" is collectiveRe. */
 const ofUsRe = b(`(${numberSource})\\s+of\\s+us`);
 /** "er komen 2 collega's": a count of others, the sender not among them. */
@@ -54,6 +56,7 @@ const aloneRe = b(`(?<!niet\\s)(?:alleen|in\\s+m['i]j?n\\s+eentje|alone|on\\s+my
 const singularRe = b(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
 const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
 const pluralSubjectRe = b(`wij|we|us|we'll|we're|we'd`);
+const pluralObjectRe = b(`ons\\s+(?:\\S+\\s+){0,6}?(?:aan|mee|af)|op\\s+ons|(?:count|sign|register)\\s+us`);
 
 function toNumber(word: string): number | null {
   const w = word.toLowerCase();
@@ -79,6 +82,8 @@ export function detectPartySize(
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:collective'] };
   m = personsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:persons'] };
+  m = fromUsRe.exec(said);
+  if (m) return { partySize: toNumber((m[1] ?? m[2])!), reasons: ['party:from-us'] };
   m = ofUsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:of-us'] };
   // Who speaks is read from the clauses that say something about attending ("ik meld mij aan"),
@@ -114,7 +119,9 @@ export function detectPartySize(
   if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
   if (oneCompanionRe.test(said) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
   // "ik kom, als ons teamoverleg het toelaat": a possessive "ons" does not make the sender a group.
-  if (pluralRe.test(speaking) && !(selfSingular && !pluralSubjectRe.test(speaking))) {
+  // "het hangt af van ons MT-overleg": a possessive is no group; "meld ons aan", "reken op ons" is.
+  const plural = pluralSubjectRe.test(speaking) || pluralObjectRe.test(speaking);
+  if (plural && !(selfSingular && !pluralSubjectRe.test(speaking))) {
     return { partySize: null, reasons: ['party:plural-unknown'] };
   }
   // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.

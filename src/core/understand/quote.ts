@@ -15,7 +15,7 @@ export interface StrippedReply {
 
 /** "-----Oorspronkelijk bericht-----" (Outlook NL), "-----Original Message-----", forward banners. */
 const SEPARATOR_LINE =
-  /^\s*-{2,}\s*(oorspronkelijk bericht|original message|originalnachricht|message d'origine|forwarded message|doorgestuurd bericht|oorspronkelijk e-?mailbericht)\s*-{2,}\s*$/i;
+  /^\s*\*?\s*-{2,}\s*(oorspronkelijk bericht|original message|originalnachricht|message d'origine|forwarded message|doorgestuurd bericht|oorspronkelijk e-?mailbericht)\s*-{2,}\s*\*?\s*$/i;
 /** Android clients: "---- Jan Jansen schreef ----" / "---- John Smith wrote ----". */
 const DASHED_ATTRIBUTION = /^\s*-{2,}.{1,120}\b(schreef|wrote|schrieb|a écrit|skrev)\s*-{2,}\s*$/i;
 /** Apple Mail's forward banner. */
@@ -42,6 +42,18 @@ const ATTRIBUTION_START = /^\s*(op|on|am|le|el|em|il|den|dne)\s+\S/i;
 const BARE_ATTRIBUTION =
   /^\s*(\S.{0,160}\b(schreef|wrote|schrieb|a écrit|escribió|skrev|napisał)\s*:|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}\b.{0,120}(<[^<>\s]+@[^<>\s]+>|@\S+)\s*:)\s*$/i;
 
+/**
+ * Any attribution a client writes in its own language ("El 19/03/2014 11:34, Juan <j@x.es> ha
+ * escrit:", "Jan <jan@x.nl> schreef op 15 okt. 2018 om 10:02:", Gmail's "2014-10-17 11:28
+ * GMT+03:00 Postmaster <\npostmaster@…>:"): one to three joined lines that end in ":" and hold an
+ * address in <…> or a verb of writing, together with a date or a time.
+ */
+const ANY_ATTRIBUTION_END = /:\s*$/;
+const HAS_DATE_OR_TIME =
+  /\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\.?\s+(jan|feb|mrt|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-zé]*\.?\s+\d{4}\b/i;
+const HAS_ADDRESS = /<[^<>\s]+@[^<>\s]+>|<\s*$|^\s*[^\s<>]+@[^\s<>]+>/;
+const WRITE_VERB = /\b(schreef|wrote|schrieb|a écrit|escribió|escreveu|scrisse|skrev|napisał|ha escrit|kirjoitti|írta|napsal|yazdı)\b/i;
+
 const QUOTED = /^\s*>/;
 
 function isHeaderBlockAt(lines: string[], i: number): boolean {
@@ -59,6 +71,8 @@ function attributionAt(lines: string[], i: number): number {
   const first = lines[i] ?? '';
   if (QUOTED.test(first)) return 0;
   if (BARE_ATTRIBUTION.test(first)) return 1;
+  const loose = looseAttributionAt(lines, i);
+  if (loose > 0) return loose;
   if (!ATTRIBUTION_START.test(first)) return 0;
   // Clients wrap a long attribution, and some (Gmail with a long name) spread the address over
   // several lines with blank lines between: join up to six lines.
@@ -71,6 +85,28 @@ function attributionAt(lines: string[], i: number): number {
     joined += (n > 0 ? ' ' : '') + l.trim();
     if (joined.length > 500) break;
     if (ATTRIBUTION.test(joined)) return n + 1;
+  }
+  return 0;
+}
+
+function looseAttributionAt(lines: string[], i: number): number {
+  // Cheap test first: most lines are not followed within three lines by one ending in ":".
+  const endsInColon = (l: string | undefined) => l !== undefined && l.trimEnd().endsWith(':');
+  if (!endsInColon(lines[i]) && !endsInColon(lines[i + 1]) && !endsInColon(lines[i + 2])) return 0;
+  let joined = '';
+  for (let n = 0; n < 3 && i + n < lines.length; n++) {
+    const l = lines[i + n]!;
+    if (l.trim() === '' || (n > 0 && QUOTED.test(l) && !/^\s*[^\s<>]+@[^\s<>]+>/.test(l.replace(/^\s*>\s*/, '')))) return 0;
+    joined += (n > 0 ? ' ' : '') + l.trim();
+    if (joined.length > 300) return 0;
+    if (!ANY_ATTRIBUTION_END.test(l)) continue;
+    // The line after an attribution is blank or quoted (or the end); own text "Tijd: 15:00" is not.
+    const next = lines[i + n + 1];
+    const closes = next === undefined || next.trim() === '' || QUOTED.test(next);
+    if (closes && HAS_DATE_OR_TIME.test(joined) && (WRITE_VERB.test(joined) || /<[^<>\s]+@[^<>\s]+>/.test(joined.replace(/<\s+/g, '<')))) {
+      return n + 1;
+    }
+    return 0;
   }
   return 0;
 }
@@ -109,8 +145,12 @@ export function removeQuotes(text: string): string {
     const ownAfter = after.filter((l) => l.trim() !== '' && !QUOTED.test(l));
     const hasQuoted = after.some((l) => QUOTED.test(l));
     const nested = findQuoteStart(after.map((l) => (QUOTED.test(l) ? '' : l)));
+    const ownBefore = lines.slice(0, cut.index).some((l) => l.trim() !== '' && !QUOTED.test(l));
     if (hasQuoted && ownAfter.length > 0 && !nested) kept = [...lines.slice(0, cut.index), ...after];
-    else kept = lines.slice(0, cut.index);
+    else if (!ownBefore && ownAfter.length > 0) {
+      // Nothing above the attribution: the sender wrote below it, up to the next quoted message.
+      kept = nested ? after.slice(0, nested.index) : after;
+    } else kept = lines.slice(0, cut.index);
   } else {
     kept = lines.slice(0, cut.index);
   }
@@ -179,8 +219,12 @@ function removeDisclaimer(lines: string[]): string[] {
   return lines;
 }
 
-function isSignoff(line: string): boolean {
+/** "Thanks!" closes a message, unless it is all the message says. */
+const THANKS_ONLY = /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*[,.!]?\s*$/i;
+
+function isSignoff(line: string, textAbove: boolean): boolean {
   if (line.trim().length > 60) return false;
+  if (!textAbove && THANKS_ONLY.test(line)) return false;
   return SIGNOFF.some((re) => re.test(line));
 }
 
@@ -230,12 +274,14 @@ export function stripQuotedReply(text: string, options: StripOptions = {}): Stri
   lines = removeDisclaimer(lines);
 
   let sigStart = -1;
+  let textAbove = false;
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    if (SIG_DASHES.test(l) || isSignoff(l)) {
+    if (SIG_DASHES.test(l) || isSignoff(l, textAbove)) {
       sigStart = i;
       break;
     }
+    if (/[\p{L}\p{N}]/u.test(l)) textAbove = true;
   }
   if (sigStart === -1) sigStart = trailingNameStart(lines, options.senderName);
   if (sigStart === -1) return { replyText: collapseBlank(lines.join('\n')), signature: null };

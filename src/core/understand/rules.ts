@@ -82,10 +82,20 @@ const nl: Spec[] = [
   ['ga naar bijeenkomst', 'accept', 0.88, `(?:ga|gaan|gaat)${gap(5)}\\s+naar\\s+(?:de|het)\\s+(?:[\\p{L}-]*bijeenkomst|consultatie|sessie|Stenge)`],
   // A secretary or manager registering someone else: "Hierbij meld ik mevrouw S. de Koning aan".
   ['meld iemand aan', 'accept', 0.88, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:mevrouw|mevr|mw|de\\s+heer|dhr|meneer|de\\s+volgende|onderstaande)(?![\\p{L}])[^!?\\n]{0,120}?\\s+aan(?![\\p{L}])`],
+  // Idioms: "tel mij maar mee", "reken (maar) op mij/ons".
+  ['tel mij mee', 'accept', 0.9, `(?:tel|tellen)\\s+(?:mij|me|ons)${gap(2)}\\s+mee|(?:reken|rekenen)${gap(2)}\\s+op\\s+(?:mij|me|ons)(?![\\p{L}])`],
+  // Said without "ik", as short mails do: "Kan niet.", "Sorry, kan helaas niet", "Ben erbij!".
+  ['kan wel', 'accept', 0.85, `(?:ik|wij|we)\\s+(?:kan|kunnen)\\s+(?:wel|gewoon|prima|zeker)(?=\\s*[.,!;]|\\s*$)`],
+  ['er bij zijn', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|ik\\s+zal|wij\\s+zullen|we\\s+zullen)\\s+er${gap(5)}\\s+bij\\s+zijn`],
+  // A form filled in: "Deelname: ja", "Aanwezig: ja".
+  ['deelname: ja', 'accept', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:ja|yes|x)(?![\\p{L}])`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
+  ['deelname: nee', 'decline', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:nee|no)(?![\\p{L}])`],
+  ['kan niet (zonder ik)', 'decline', 0.88, `^(?:\\s*(?:sorry|helaas|nee|jammer|excuses|maar)[\\s,!.]*)*(?:kan|kunnen)\\s+(?:(?:helaas|dus|echt|er|dan|die\\s+dag|toch)\\s+)*niet(?!\\s+wachten)`],
+  ['niet redden', 'decline', 0.88, `(?:red|redden)${gap(3)}\\s+niet|niet${gap(2)}\\s+redden`],
   ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!\\s+wachten)`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$|\\s+(?:ivm|i\\.v\\.m|vanwege|wegens|omdat|want|door|op|die|deze)(?![\\p{L}])))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
@@ -103,6 +113,8 @@ const nl: Spec[] = [
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
   // tentative
   ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen`],
+  // A condition on coming: "ik kom als ik mijn andere afspraak kan verzetten", "mits het past".
+  ['als het kan', 'tentative', 0.85, `(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
@@ -124,12 +136,15 @@ const en: Spec[] = [
   // accept
   ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
   ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)`],
-  ["we'll be there", 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will)\\s+be\\s+there|see\\s+you\\s+there`],
+  ["we'll be there", 'accept', 0.93, `(?:(?:i|we)(?:'ll|’ll|\\s+will)|will)\\s+be\\s+there|see\\s+you\\s+there`],
   ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
   ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept)|i\\s+accept|gladly\\s+accept`],
   // Calendar servers' notices when the iCalendar part is missing (Apple Calendar Server wording).
   ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
+  // The same notices from French and German calendar servers (a REPLY without PARTSTAT says it in text).
+  ['a accepté', 'accept', 0.85, `a\\s+accepté\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+angenommen`],
+  ['a refusé', 'decline', 0.85, `a\\s+refusé\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+abgelehnt`],
   ['n of us', 'accept', 0.9, `(?:[\\p{L}\\d]+|all|both)\\s+of\\s+us(?:'ll|\\s+will|\\s+are\\s+going\\s+to|\\s+would\\s+like\\s+to)\\s+(?:come|attend|join|be\\s+there)`],
   ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
@@ -140,9 +155,12 @@ const en: Spec[] = [
   ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
+  ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
+  ["can't (no subject)", 'decline', 0.85, `^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
   ['no', 'decline', 0.85, `^\\s*(?:but\\s+)?no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
+  ['depends', 'tentative', 0.88, `depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
   ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|'ll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
