@@ -53,3 +53,14 @@ describe('log scrubbing', () => {
     expect(maskAddresses('to "Roel" <roel+rsvp@zorgpunt.example>, k.de.wit@kindkracht.example')).toBe('to "Roel" <***@zorgpunt.example>, ***@kindkracht.example');
   });
 });
+
+describe('child loggers', () => {
+  it('scrub their bindings, for grandchildren too', () => {
+    const { logger, text } = captured('debug');
+    logger.child({ server: 'smtp://u:pw123@h:25' }).child({ mailbox: 'imap://jan@h/INBOX', who: 'a@b.example' }).warn('x');
+    const out = text();
+    expect(out).not.toContain('pw123');
+    expect(out).not.toContain('a@b.example');
+    expect(out).toContain('***@b.example');
+  });
+});

@@ -69,7 +69,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return pino(
+  return scrubChildBindings(pino(
     {
       name: options.name ?? 'rsvp',
       level: options.level ?? 'info',
@@ -83,13 +83,21 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           method.apply(this, args.map((a) => scrubLogValue(a, personal)) as Parameters<typeof method>);
         },
       },
-      formatters: {
-        // Bindings of child loggers (server, mailbox) are fixed at creation: secrets out, always.
-        bindings: (bindings) => scrubLogValue(bindings, true) as Record<string, unknown>,
-      },
     },
     options.destination ?? pino.destination({ fd: 2, sync: true }),
-  );
+  ));
+}
+
+/**
+ * A child logger's bindings (server, mailbox, …) are serialised once, when it is made, and go
+ * out with every line at every level, past the logMethod hook: they are scrubbed here, secrets
+ * and addresses alike, for the child and every child of it.
+ */
+function scrubChildBindings(logger: Logger): Logger {
+  const child = logger.child.bind(logger);
+  logger.child = ((bindings: pino.Bindings, options?: pino.ChildLoggerOptions) =>
+    scrubChildBindings(child(scrubLogValue(bindings, false) as pino.Bindings, options))) as unknown as Logger['child'];
+  return logger;
 }
 
 /** A logger that drops everything, for tests and pure callers. */
