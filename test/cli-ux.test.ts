@@ -201,7 +201,11 @@ describe('rsvp doctor on PostgreSQL and on events', () => {
 });
 
 describe('every command', () => {
-  it('shows examples under --help', async () => {
+  it('shows examples under --help, and points there after a usage mistake', async () => {
+    const typo = await rsvp(['lits', '--event', 'dialoog-2026']);
+    expect(typo.code).not.toBe(0);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.stderr).toMatch(/unknown command 'lits' \(Did you mean list\?\) \(--help shows the options and examples\)/);
     for (const command of [[], ['preview'], ['invitees', 'import']]) {
       const r = await rsvp([...command, '--help']);
       expect(r.code, command.join(' ')).toBe(0);

@@ -61,7 +61,11 @@ export async function main(argv: string[], env: Record<string, string | undefine
     .option('--config <file>', 'config file (default: RSVP_CONFIG, else config/rsvp.yaml)')
     .option('--verbose', 'log debug detail and print stack traces of failures')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // Usage mistakes (a missing option, an unknown command) stay one line, with where to look.
+      outputError: (s, write) => write(`${s.trim().replace(/\s*\n\s*/g, ' ')} (--help shows the options and examples)\n`),
+    });
 
   const config = (): LoadedConfig => {
     const opts = program.opts<GlobalOptions>();
