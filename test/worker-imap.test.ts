@@ -45,10 +45,11 @@ it('reconnects after the server went away, with backoff, and records the error a
 
     await pauseDovecot(dovecot);
     await worker.waitForLog((l) => l.msg === 'mailbox watch lost its connection; reconnecting', 15_000);
+    // Read from the database directly while the server is away, so it is restarted soon.
     const down = await eventually(async () => {
-      const s = await mailboxStatus();
-      return s?.lastError ? s : undefined;
-    }, 15_000, 'rsvp status to show the lost connection');
+      const s = await h.app.db.prisma.mailboxState.findFirst();
+      return s?.lastError && s.lastErrorAt ? { lastError: s.lastError, lastErrorAt: s.lastErrorAt.toISOString() } : undefined;
+    }, 15_000, 'the lost connection to be recorded');
     expect(down.lastError).toMatch(/IMAP/);
     expect(down.lastError).not.toContain('secret-organiser');
     // Failed attempts, each step twice the one before, each between half its step and the whole.
@@ -68,8 +69,10 @@ it('reconnects after the server went away, with backoff, and records the error a
     }, 20_000, 'the confirmation of the reply sent after the restart');
     expect(confirmation).toMatch(/^In-Reply-To: <.+@delta\.example>/m);
 
+    // `rsvp status` shows both: when the error was, and the success since.
     const up = await mailboxStatus();
     expect(up?.lastError).toBeNull();
+    expect(Date.parse(up!.lastErrorAt!)).toBeGreaterThanOrEqual(Date.parse(down.lastErrorAt));
     expect(Date.parse(up!.lastSuccessAt!)).toBeGreaterThan(Date.parse(down.lastErrorAt!));
   } finally {
     expect(await worker.stop()).toBe(0);

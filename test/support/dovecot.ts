@@ -272,6 +272,8 @@ export async function appendMessage(imapUrl: string, ...raws: (string | Buffer)[
  * port, as an outage would; resumeDovecot starts it again on the same port.
  */
 export async function pauseDovecot(dovecot: { configFile: string }): Promise<void> {
+  // Kicked first: on `stop` alone the imap processes keep their connections for about 10 s more.
+  await execFile('doveadm', ['-c', dovecot.configFile, 'kick', '*']).catch(() => {});
   await execFile('doveadm', ['-c', dovecot.configFile, 'stop']);
 }
 
