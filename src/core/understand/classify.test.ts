@@ -48,7 +48,8 @@ describe('classifyMessage', () => {
   it.each([
     ['ACCEPTED', 'accept', 1, ['Roel Sinke']],
     ['DECLINED', 'decline', 0, []],
-    ['TENTATIVE', 'tentative', null, ['Roel Sinke']],
+    // Tentative: the one attendee who may come (the corpus labels count them, CONTRACT.md partySize).
+    ['TENTATIVE', 'tentative', 1, ['Roel Sinke']],
   ] as const)('reads a calendar reply with PARTSTAT=%s', (partstat, intent, partySize, attendees) => {
     const calendar = { uid: 'evt-1', partstat, attendeeEmail: 'roel.sinke@tragel.example', attendeeName: 'Sinke, Roel', sequence: 0 };
     const c = classifyMessage(anatomy({ calendar, replyText: '' }));

@@ -93,6 +93,10 @@ function looseAttributionAt(lines: string[], i: number): number {
   // Cheap test first: most lines are not followed within three lines by one ending in ":".
   const endsInColon = (l: string | undefined) => l !== undefined && l.trimEnd().endsWith(':');
   if (!endsInColon(lines[i]) && !endsInColon(lines[i + 1]) && !endsInColon(lines[i + 2])) return 0;
+  // It starts on a line that holds part of it (a date, an address, the verb), not on own text ("Ja.").
+  const head = lines[i]!;
+  if (!(HAS_DATE_OR_TIME.test(head) || HAS_ADDRESS.test(head) || WRITE_VERB.test(head))) return 0;
+  if (/[.!?]\s*$/.test(head) && !endsInColon(head)) return 0;
   let joined = '';
   for (let n = 0; n < 3 && i + n < lines.length; n++) {
     const l = lines[i + n]!;
