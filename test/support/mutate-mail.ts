@@ -123,7 +123,7 @@ function nestMultiparts(buf: Buffer, r: Rand): Buffer {
   const end = headerEnd(latin);
   const body = end < 0 ? latin : latin.slice(end).replace(/^\r?\n\r?\n/, '');
   const head = end < 0 ? '' : latin.slice(0, end).split(/\r?\n/).filter((l) => !/^content-type:/i.test(l)).join('\r\n');
-  const depth = 2 + int(r, r() < 0.2 ? 300 : 12);
+  const depth = 2 + int(r, r() < 0.1 ? 100 : 10);
   let inner = `Content-Type: text/plain; charset=utf-8\r\n\r\n${body}`;
   for (let d = depth; d > 0; d--) {
     const b = `nest${d}`;
@@ -134,7 +134,7 @@ function nestMultiparts(buf: Buffer, r: Rand): Buffer {
 }
 
 function overlongLine(buf: Buffer, r: Rand): Buffer {
-  const len = 1000 + int(r, r() < 0.1 ? 400_000 : 20_000);
+  const len = 1000 + int(r, r() < 0.05 ? 200_000 : 10_000);
   const unit = pick(r, ['x', 'ja ', '=3D', '> ', 'A', '<b>', '\t']);
   const line = unit.repeat(Math.ceil(len / unit.length)).slice(0, len);
   return splice(buf, int(r, buf.length + 1), 0, line);
@@ -158,14 +158,14 @@ function invalidUtf8(buf: Buffer, r: Rand): Buffer {
 
 function hugeFolding(buf: Buffer, r: Rand): Buffer {
   const name = pick(r, ['Subject', 'References', 'To', 'Received', 'X-Spam', 'Content-Type', 'From']);
-  const n = 100 + int(r, r() < 0.2 ? 20_000 : 2_000);
+  const n = 50 + int(r, r() < 0.05 ? 10_000 : 800);
   const piece = name === 'References' ? (i: number) => `<id${i}@x.example>` : name === 'To' ? (i: number) => `p${i}@x.example,` : (i: number) => `word${i};`;
   const folded = Array.from({ length: n }, (_, i) => `${i === 0 ? '' : pick(r, [' ', '\t'])}${piece(i)}`).join('\r\n');
   return splice(buf, 0, 0, `${name}: ${folded}\r\n`);
 }
 
 function manyParts(buf: Buffer, r: Rand): Buffer {
-  const n = 50 + int(r, 2_000);
+  const n = 50 + int(r, 700);
   const parts = Array.from({ length: n }, (_, i) => `--many\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join('');
   return Buffer.from(`From: a@b.example\r\nMessage-ID: <many-${n}@b.example>\r\nContent-Type: multipart/mixed; boundary=many\r\n\r\n${parts}--many--\r\n${buf.subarray(0, 2000).toString('latin1')}`, 'latin1');
 }

@@ -215,6 +215,28 @@ export function scanMimeShape(latin: string, stopAt: { parts: number; depth: num
   return shape;
 }
 
+/**
+ * A multipart whose declared boundary occurs nowhere, but whose body opens with a delimiter line
+ * of another boundary followed by part headers: a gateway rewrote one and not the other (or a
+ * person edited the headers). The header is given the boundary the body uses, so the parts are
+ * read instead of being shown as raw MIME text.
+ */
+function repairBoundary(latin: string): { latin: string; boundary: string } | null {
+  const bodyStart = latin.search(/\r?\n\r?\n/);
+  if (bodyStart === -1) return null;
+  const body = latin.slice(bodyStart, bodyStart + 64 * 1024);
+  const found = /\n--([\x21-\x7e]{1,70}?)[ \t]*\r?\n[Cc]ontent-[A-Za-z-]+:/.exec(body);
+  if (!found) return null;
+  // Only when nothing but a MIME preamble precedes it: text there is what the sender wrote.
+  const preamble = body.slice(0, found.index).trim();
+  if (preamble && !/^this is a multi-?part message in mime format\.?$/i.test(preamble)) return null;
+  const boundary = found[1]!;
+  const head = latin.slice(0, bodyStart);
+  const fixed = head.replace(/((?:^|\n)content-type:[^]*?boundary\s*=\s*)("[^"\r\n]*"|[^\s;]+)/i, (_m, lead: string) => `${lead}"${boundary}"`);
+  if (fixed === head) return null;
+  return { latin: fixed + latin.slice(bodyStart), boundary };
+}
+
 /** Longest run of spaces and tabs kept; see parseMessage. */
 const MAX_BLANK_RUN = 256;
 const LONG_BLANK_RUN = new RegExp(`[ \\t]{${MAX_BLANK_RUN + 1}}`);
@@ -238,8 +260,18 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
     raw = Buffer.from(latin, 'latin1');
     problems.push('long-blank-runs-shortened');
   }
-  const headers = readHeaderBlock(latin);
-  const { type, params } = contentTypeOf(headers);
+  let headers = readHeaderBlock(latin);
+  let { type, params } = contentTypeOf(headers);
+  if (/^multipart\//.test(type) && params.boundary && !latin.includes(`--${params.boundary}`)) {
+    const repaired = repairBoundary(latin);
+    if (repaired) {
+      latin = repaired.latin;
+      raw = Buffer.from(latin, 'latin1');
+      headers = readHeaderBlock(latin);
+      ({ type, params } = contentTypeOf(headers));
+      problems.push(`multipart-boundary-repaired:${repaired.boundary}`);
+    }
+  }
   for (const cs of unknownCharsets(latin.slice(0, 2_000_000))) problems.push(`unknown-charset:${cs}`);
   if (headers.size === 0) problems.push('no-headers');
   if (/^multipart\//.test(type) && !params.boundary) problems.push('multipart-without-boundary');
