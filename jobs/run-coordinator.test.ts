@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createDatabaseRunCoordinator, parseCoordinatorKey, pruneScheduledRuns, type ScheduledRunStore } from './run-coordinator.js';
+import { createDatabaseRunCoordinator, parseCoordinatorKey, pruneScheduledRuns, recordFinishedRun, type ScheduledRunStore } from './run-coordinator.js';
 
 /** ScheduledRun as the database keeps it: unique (schedule, fireAt), P2002 on a second insert. */
-function memoryStore(fail?: Error): ScheduledRunStore & { rows: { schedule: string; fireAt: Date; worker: string; finishedAt?: Date }[] } {
-  const rows: { schedule: string; fireAt: Date; worker: string; finishedAt?: Date }[] = [];
+type Row = { schedule: string; fireAt: Date; worker: string; finishedAt?: Date; summary?: object; error?: string | null };
+function memoryStore(fail?: Error): ScheduledRunStore & { rows: Row[] } {
+  const rows: Row[] = [];
   return {
     rows,
     scheduledRun: {
@@ -16,7 +17,7 @@ function memoryStore(fail?: Error): ScheduledRunStore & { rows: { schedule: stri
         return data;
       },
       async updateMany({ where, data }) {
-        for (const r of rows) if (r.schedule === where.schedule && r.fireAt.getTime() === where.fireAt.getTime() && r.worker === where.worker) r.finishedAt = data.finishedAt;
+        for (const r of rows) if (r.schedule === where.schedule && r.fireAt.getTime() === where.fireAt.getTime() && r.worker === where.worker) Object.assign(r, data);
         return {};
       },
       async deleteMany({ where }) {
@@ -53,12 +54,15 @@ describe('the run coordinator on ScheduledRun', () => {
     ]);
   });
 
-  it('records when the run finished, on the row of the worker that ran it', async () => {
+  it('records when the run finished and what it did, on the row of the worker that ran it', async () => {
     const store = memoryStore();
-    const a = createDatabaseRunCoordinator(store, 'host-a:1', () => new Date('2026-11-27T07:00:03Z'));
+    const a = createDatabaseRunCoordinator(store, 'host-a:1');
+    const fireAt = new Date('2026-11-27T02:30:00Z');
     await a.shouldRun('retention:2026-11-27T02:30:00.000Z', 30_000);
-    await a.onComplete!('retention:2026-11-27T02:30:00.000Z');
-    expect(store.rows[0]).toMatchObject({ worker: 'host-a:1', finishedAt: new Date('2026-11-27T07:00:03Z') });
+    await recordFinishedRun(store, { schedule: 'retention', fireAt, worker: 'host-b:2', finishedAt: new Date('2026-11-27T02:30:09Z'), summary: { rawRemoved: 9 } });
+    expect(store.rows[0]!.finishedAt).toBeUndefined();
+    await recordFinishedRun(store, { schedule: 'retention', fireAt, worker: 'host-a:1', finishedAt: new Date('2026-11-27T02:30:03Z'), summary: { rawRemoved: 1 } });
+    expect(store.rows[0]).toMatchObject({ worker: 'host-a:1', finishedAt: new Date('2026-11-27T02:30:03Z'), summary: { rawRemoved: 1 }, error: null });
   });
 
   it('forgets fires older than the kept days, and only those', async () => {

@@ -3,7 +3,8 @@
  * database every worker shares, so each scheduled fire runs on one worker only.
  *
  * node-cron asks `shouldRun(key)` on every fire of a distributed task, with the key
- * "<task name>:<the fire's slot as ISO-8601>", and calls `onComplete(key)` after the run. The slot
+ * "<task name>:<the fire's slot as ISO-8601>" (its `onComplete` hook is not used: the worker
+ * records the end of the run itself, with the job's summary, see recordFinishedRun). The slot
  * is the matched time to the second, computed by each worker from its own clock, so workers whose
  * clocks differ by less than the schedule's interval produce the same key for the same fire.
  *
@@ -21,7 +22,10 @@ import type { RunCoordinator } from 'node-cron';
 export interface ScheduledRunStore {
   scheduledRun: {
     create(args: { data: { schedule: string; fireAt: Date; worker: string } }): Promise<unknown>;
-    updateMany(args: { where: { schedule: string; fireAt: Date; worker: string }; data: { finishedAt: Date } }): Promise<unknown>;
+    updateMany(args: {
+      where: { schedule: string; fireAt: Date; worker: string };
+      data: { finishedAt: Date; summary?: object; error?: string | null };
+    }): Promise<unknown>;
     deleteMany(args: { where: { fireAt: { lt: Date } } }): Promise<{ count: number }>;
   };
 }
@@ -41,11 +45,8 @@ function isUniqueViolation(e: unknown): boolean {
   return err?.code === 'P2002' || err?.cause?.code === '23505' || err?.cause?.originalCode === '23505';
 }
 
-/**
- * A RunCoordinator on the ScheduledRun table. `worker` names this process in the rows (host:pid);
- * `now` stamps finishedAt.
- */
-export function createDatabaseRunCoordinator(store: ScheduledRunStore, worker: string, now: () => Date = () => new Date()): RunCoordinator {
+/** A RunCoordinator on the ScheduledRun table. `worker` names this process in the rows (host:pid). */
+export function createDatabaseRunCoordinator(store: ScheduledRunStore, worker: string): RunCoordinator {
   return {
     async shouldRun(key: string): Promise<boolean> {
       const fire = parseCoordinatorKey(key);
@@ -58,12 +59,18 @@ export function createDatabaseRunCoordinator(store: ScheduledRunStore, worker: s
         throw e;
       }
     },
-    async onComplete(key: string): Promise<void> {
-      const fire = parseCoordinatorKey(key);
-      if (!fire) return;
-      await store.scheduledRun.updateMany({ where: { schedule: fire.schedule, fireAt: fire.fireAt, worker }, data: { finishedAt: now() } });
-    },
   };
+}
+
+/** Records on the claimed fire's row when its run ended and what it did (or why it failed). */
+export async function recordFinishedRun(
+  store: ScheduledRunStore,
+  run: { schedule: string; fireAt: Date; worker: string; finishedAt: Date; summary?: object; error?: string },
+): Promise<void> {
+  await store.scheduledRun.updateMany({
+    where: { schedule: run.schedule, fireAt: run.fireAt, worker: run.worker },
+    data: { finishedAt: run.finishedAt, ...(run.summary ? { summary: run.summary } : {}), error: run.error ?? null },
+  });
 }
 
 /** Days a fire's record is kept: long enough to see what ran, short enough to stay small. */

@@ -25,7 +25,7 @@ import { runSend } from './send.js';
 import { runRemind } from './remind.js';
 import { runDigest } from './digest.js';
 import { runRetention } from './retention.js';
-import { createDatabaseRunCoordinator, pruneScheduledRuns } from './run-coordinator.js';
+import { createDatabaseRunCoordinator, pruneScheduledRuns, recordFinishedRun } from './run-coordinator.js';
 import { startConfiguredWebServer } from '../src/web/configured.js';
 
 export type JobName = 'poll' | 'send' | 'remind' | 'digest' | 'retention';
@@ -51,11 +51,14 @@ export interface WorkerOptions {
   reloadConfig?: () => LoadedConfig;
 }
 
+/** How the run that served a trigger ended. */
+export type RunOutcome = { summary: object; error?: undefined } | { error: string; summary?: undefined };
+
 export type ReloadResult = { applied: true; restartNeeded: string[] } | { applied: false; error: string };
 
 export interface WorkerHandle {
   /** Asks for a job to run (coalesced with a queued one); resolves once it has run. */
-  trigger(job: JobName): Promise<void>;
+  trigger(job: JobName): Promise<RunOutcome | null>;
   /** Resolves when the queue is empty. */
   idle(): Promise<void>;
   /** The cron expressions and time zone the worker runs now. */
@@ -73,7 +76,9 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
   const logger = app.logger;
   /** The App the jobs see: the running one, with the job settings of the last valid config. */
   let current: App = app;
-  const queue: { job: JobName; done: (() => void)[] }[] = [];
+  const queue: { job: JobName; done: ((outcome: RunOutcome | null) => void)[] }[] = [];
+  /** Scheduled fires between their start and the record of their end, for stop() to wait on. */
+  const inflight = new Set<Promise<unknown>>();
   let running: Promise<void> | null = null;
   let stopping = false;
   let idleWaiters: (() => void)[] = [];
@@ -82,25 +87,28 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
     while (queue.length > 0 && !stopping) {
       const { job, done } = queue.shift()!;
       const started = Date.now();
+      let outcome: RunOutcome;
       try {
         const summary = await JOBS[job](current);
         logger.info({ job, ms: Date.now() - started, ...summary }, `${job} done`);
+        outcome = { summary };
       } catch (e) {
         logger.error({ job, error: firstLine(e) }, `${job} failed`);
+        outcome = { error: firstLine(e) };
       }
-      done.forEach((d) => d());
+      done.forEach((d) => d(outcome));
     }
-    // Stopped with jobs still queued: nobody waits for them any more.
-    for (const { done } of queue.splice(0)) done.forEach((d) => d());
+    // Stopped with jobs still queued: they do not run.
+    for (const { done } of queue.splice(0)) done.forEach((d) => d(null));
     running = null;
     const waiters = idleWaiters;
     idleWaiters = [];
     waiters.forEach((w) => w());
   };
 
-  const trigger = (job: JobName): Promise<void> => {
-    if (stopping) return Promise.resolve();
-    return new Promise<void>((resolve) => {
+  const trigger = (job: JobName): Promise<RunOutcome | null> => {
+    if (stopping) return Promise.resolve(null);
+    return new Promise<RunOutcome | null>((resolve) => {
       const queued = queue.find((q) => q.job === job);
       if (queued) queued.done.push(resolve);
       else queue.push({ job, done: [resolve] });
@@ -116,6 +124,23 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
     debug: (m) => logger.debug({ component: 'cron' }, String(m)),
   };
 
+  /**
+   * One fire of a schedule: the job runs (or joins the queued run), and for a distributed
+   * schedule the claimed ScheduledRun row gets its end and summary. node-cron waits for this
+   * promise, which is what makes noOverlap skip a fire while the previous one is still going.
+   */
+  const fire = (job: JobName, slot: Date): Promise<void> => {
+    const run = (async () => {
+      const outcome = await trigger(job);
+      if (!DISTRIBUTED.has(job) || !outcome) return;
+      await recordFinishedRun(app.db.prisma, { schedule: job, fireAt: slot, worker: app.workerId, finishedAt: new Date(), ...outcome }).catch((e: unknown) =>
+        logger.warn({ job, error: firstLine(e) }, 'cannot record the end of the scheduled run'),
+      );
+    })();
+    inflight.add(run);
+    return run.finally(() => inflight.delete(run));
+  };
+
   /** Creates (not starts) a task per schedule; a schedule node-cron refuses names its field. */
   const createTasks = (config: LoadedConfig): ScheduledTask[] => {
     const created: ScheduledTask[] = [];
@@ -124,7 +149,7 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
         const expression = config.schedules[job];
         try {
           created.push(
-            cron.createTask(expression, () => trigger(job), {
+            cron.createTask(expression, (context) => fire(job, context.date), {
               name: job,
               timezone: config.schedules.timezone,
               noOverlap: true,
@@ -228,6 +253,7 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
   void trigger('poll');
   void trigger('remind');
   void trigger('digest');
+  // (Not claimed: each of them does only what is due at "now" and not done yet.)
 
   return {
     trigger,
@@ -240,6 +266,7 @@ export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle
       if (unwatch) await (unwatch as () => Promise<void>)();
       await web.then((server) => server?.close());
       if (running) await running;
+      await Promise.all([...inflight]);
     },
   };
 }

@@ -45,6 +45,11 @@ it('replaces the schedules on SIGHUP, and keeps them when the new file is invali
     }, 10_000, 'two fires of the new remind schedule');
     expect(runs.every((r) => r.fireAt.getTime() >= Math.floor(sighup / 1000) * 1000 && r.worker.endsWith(`:${worker.child.pid}`))).toBe(true);
     expect(new Set(runs.map((r) => r.fireAt.getTime())).size).toBe(runs.length);
+    // Each claimed fire's row gets the end of its run and the job's summary.
+    const finished = await eventually(async () => (await remindRuns()).find((r) => r.finishedAt), 10_000, 'a finished remind run');
+    expect(finished.summary).toMatchObject({ reminders: 0 });
+    expect(finished.error).toBeNull();
+    expect(finished.finishedAt!.getTime()).toBeGreaterThanOrEqual(finished.fireAt.getTime());
     expect(JSON.parse(await rsvp(dir, env(), 'schedules', '--json'))).toContainEqual(expect.objectContaining({ name: 'remind', cron: '* * * * * *' }));
 
     // An invalid expression: one line naming the field; the every-second schedule goes on.
