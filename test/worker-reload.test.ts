@@ -66,3 +66,11 @@ it('replaces the schedules on SIGHUP, and keeps them when the new file is invali
   }
   expect(worker.logs().some((l) => l.msg === 'worker stopped')).toBe(true);
 });
+
+it('refuses to start on an invalid schedule, with one line naming the field and the reason', async () => {
+  await writeFile(join(dir, 'bad.yaml'), 'schedules:\n  digest: "0 8 * * 8"\n');
+  const worker = spawnWorker(dir, { ...env(), RSVP_CONFIG: join(dir, 'bad.yaml') });
+  expect(await worker.exited).not.toBe(0);
+  expect(worker.logs()).toHaveLength(1);
+  expect(worker.logs()[0]!.msg).toMatch(/^rsvp: invalid config: schedules\.digest: invalid cron expression "0 8 \* \* 8": .+/);
+});

@@ -164,6 +164,8 @@ export interface WorkerProcess {
   waitForLog(matches: (line: Record<string, unknown>) => boolean, limitMs?: number, from?: number): Promise<Record<string, unknown>>;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** The exit code, once the process ended by itself. */
+  readonly exited: Promise<number | null>;
 }
 
 /** `rsvp worker` as a child process, its log read line by line. */
@@ -183,9 +185,11 @@ export function spawnWorker(cwd: string, env: Record<string, string>): WorkerPro
       }
     }
   });
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  // 'close' rather than 'exit': the last lines of stderr are read by then.
+  const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return {
     child,
+    exited,
     logs: () => lines,
     async waitForLog(matches, limitMs = 20_000, from = 0) {
       const until = Date.now() + limitMs;
