@@ -11,6 +11,7 @@ import { withRetry } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { type MailSender, SendError } from '../sender/types.js';
 import { isClaimStale } from '../claims.js';
+import { isAddressRefusal, markRefusedAddress } from './refused-address.js';
 
 export type OutboundKind =
   | 'invitation'
@@ -265,6 +266,8 @@ async function deliverOne(options: DeliverOptions, mail: OutboxRow, summary: Del
             ? { state: 'failed', lastError: err.message, claimedBy: null }
             : { state: 'pending', lastError: err.message, claimedBy: null, nextAttemptAt: new Date(now.getTime() + delay * 1000) },
         });
+        // A refused address is marked as a bounce marks it (refused-address.ts); not a coordinator's.
+        if (giveUp && mail.kind !== 'digest' && isAddressRefusal(err)) await markRefusedAddress(tx, mail.toAddress, err, now);
         if (giveUp) {
           await tx.reviewItem.create({
             data: {
