@@ -71,7 +71,8 @@ export function originalMessageIdIn(parts: MessagePart[], text: string): string 
     if (m) return m[1]!;
   }
   // Non-standard bounces quote the original headers in the text.
-  const m = /^\s*message-id\s*:\s*<([^<>\s]+)>/im.exec(text);
+  // [ \t]*, not \s*, after ^ with flag m: \s* would run over every following blank line (quadratic).
+  const m = /^[ \t]*message-id[ \t]*:[ \t]*<([^<>\s]+)>/im.exec(text);
   return m ? m[1]! : null;
 }
 
@@ -94,7 +95,7 @@ const ANY_ADDRESS = new RegExp(`(${ADDRESS_RE})`, 'g');
 const ADDRESS = String.raw`<?(${ADDRESS_RE})>?`;
 const FAILED_ADDRESS_PATTERNS: RegExp[] = [
   // Postfix: "<jan@x.nl>: host mx.x.nl[1.2.3.4] said: 550 5.1.1 …"
-  new RegExp(String.raw`^\s*<([^<>\s]+@[^<>\s]+)>\s*(\(expanded from[^)]*\))?\s*:`, 'im'),
+  new RegExp(String.raw`^[ \t]*<([^<>\s]+@[^<>\s]+)>[ \t]*(\(expanded from[^)]*\))?\s*:`, 'im'),
   // Gmail: "Your message wasn't delivered to jan@x.nl because …" / "Je bericht is niet bezorgd bij"
   new RegExp(String.raw`(?:wasn't|was not|couldn't be|could not be|is niet|kan niet worden|kon niet worden) (?:delivered|bezorgd|afgeleverd) (?:to|bij|aan)\s+${ADDRESS}`, 'i'),
   // Exchange: "Your message to jan@x.nl couldn't be delivered." / "Uw bericht aan jan@x.nl kan niet…"
@@ -120,7 +121,7 @@ function looksLikeBounceSender(from: ParsedAddress | null): boolean {
 function readTextBounce(input: BounceInput, ownAddresses: Set<string>): BounceRecipient[] {
   const text = input.text.replace(/\r\n?/g, '\n');
   // Only the report part, not the returned message that many servers quote below it.
-  const reportEnd = text.search(/^\s*(-{2,}\s*(original message|oorspronkelijk bericht|unsent message follows|the header of the original)|original message headers|-{2,} ?(the header of the original|this is a copy of the message)|received:\s)/im);
+  const reportEnd = text.search(/^[ \t]*(-{2,}\s*(original message|oorspronkelijk bericht|unsent message follows|the header of the original)|original message headers|-{2,} ?(the header of the original|this is a copy of the message)|received:\s)/im);
   const report = reportEnd > 0 ? text.slice(0, reportEnd) : text;
   const found = new Map<string, BounceRecipient>();
   const delayed = DELAY_SUBJECT.test(input.subject) || /\b(will (continue|keep) trying|has been delayed|is vertraagd|nog niet bezorgd)\b/i.test(report);
