@@ -188,7 +188,7 @@ const contrast =
  * own remark after a longer one ("ik stuur mijn collega Jan, ikzelf kan niet"); "Ja, ik kom" stays whole.
  */
 const otherRemark =
-  /,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)|(?<=(?:\S+\s+){2,}\S+),\s*(?=(?:en\s+|maar\s+)?(?:ik|ikzelf|zelf|wij|we|i)\s)/iu;
+  /,\s*(?=(?:alleen|enkel|only|just)\s)|,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)(?!de\s+heer(?![\p{L}]))|(?<=(?:\S+\s+){2,}\S+),\s*(?=(?:en\s+|maar\s+)?(?:ik|ikzelf|zelf|wij|we|i)\s)/iu;
 
 const thirdPartyStart =
   /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
@@ -212,9 +212,18 @@ const onBehalfVerb = /(?<![\p{L}])(?:komen|komt|zal|zullen|is|zijn|neemt|nemen|s
 const senderSubject = /(?<![\p{L}])(?:ik|wij|we|ikzelf|mijzelf|ondergetekende)(?![\p{L}])/iu;
 const onBehalfOfOthers = (text: string) => onBehalfStart.test(text) && onBehalfVerb.test(text) && !senderSubject.test(text);
 
+/**
+ * "Linda van Dijk kan toch niet", "Mike Jansen can no longer make it", "Our assistant director, Paul
+ * Hendriks, will attend": a named person (two capitalised words, case-sensitive) or a role as the
+ * subject of a statement, in a clause where the sender does not speak of themselves.
+ */
+const namedSubject =
+  /(?<![\p{L}])\p{Lu}\p{Ll}+(?:[ -](?:van|de|der|den|ter|ten|te|het|'t|el|al))*[ -]\p{Lu}\p{Ll}+,?\s+(?:kan|kon|komt|zal|gaat|moet|is|heeft|neemt|can|cannot|can't|will|won't|is|has)(?![\p{L}])|(?<![\p{L}])(?:director|manager|assistant|coordinator|representative|deputy|chair|directeur|bestuurder|wethouder|voorzitter|teamleider|secretaris)(?:\s*,\s*[^,]{2,40},)?\s+(?:will|kan|komt|zal|gaat|is)(?![\p{L}])/u;
+const firstPerson = /(?<![\p{L}])(?:ik|wij|we|i|me|mij|us|ons|ikzelf|mijzelf|myself|ondergetekende)(?![\p{L}])/iu;
+
 /** "(Namens Juvent) meld ik Ellen Kraaijeveld en Bas Hoogerwerf aan": a registration of named others. */
 const registersNamedOthers =
-  /(?:[Mm]eld|[Mm]elden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag|bij\s+deze)\s+)*(?:(?:\p{Lu}\.\s?)+\s*)?\p{Lu}\p{Ll}+(?:[^.!?\n]{0,120}?)\s+aan(?![\p{L}])/u;
+  /(?:[Mm]eld|[Mm]elden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag|bij\s+deze)\s+)*(?:(?:\p{Lu}\.\s?)+\s*)?(?:\p{Lu}\p{Ll}+|(?:onze|mijn|de)\s+(?:\p{Ll}+\s+)?(?:directeur|bestuurder|manager|wethouder|voorzitter|teamleider|collega|medewerker|medewerkster|collega's|medewerkers))(?:[^!?\n]{0,120}?)\s+aan(?![\p{L}])|(?:[Rr]egister|[Ss]ign\s+up|[Ee]nrol)\s+(?!(?:me|us|myself)(?![\p{L}]))\S/u;
 
 const substituteMarker =
   /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
@@ -303,7 +312,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   if (notRsvp) matches = matches.filter((m) => m.rule.effect === 'not_rsvp' || m.rule.effect === 'question');
   const thirdParty =
     (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text) ||
-      registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text)) &&
+      registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text) ||
+      (namedSubject.test(raw.text) && !firstPerson.test(raw.text))) &&
     !withSender.test(raw.text);
   const question = raw.question || matches.some((m) => m.rule.effect === 'question');
   const best = (effect: IntentRule['effect']) =>

@@ -263,6 +263,10 @@ function trailingNameStart(lines: string[], senderName: string | null | undefine
   if (!lines.slice(0, start).some((l) => /[\p{L}\p{N}]/u.test(l))) return -1;
   const first = lines[start]!.trim();
   if (first.length > 40 || !NAME_SHAPED.test(first)) return -1;
+  // "wij komen met:\n\nGert Jan Kosten\nIlona Minderhoud": a list announced above is text.
+  const above = lines.slice(0, start).filter((l) => l.trim() !== '');
+  if (/:\s*$/.test(above[above.length - 1] ?? '')) return -1;
+  if (lines.slice(start, end).filter((l) => NAME_SHAPED.test(l.trim()) && /\s/.test(l.trim())).length >= 2) return -1;
   const words = fold(first).replace(/[,.]$/, '').split(/[\s-]+/).filter(Boolean);
   const fromWords = new Set(fold(senderName ?? '').split(/[^\p{L}]+/u).filter((w) => w.length > 1));
   if (words.some((w) => fromWords.has(w))) return start;

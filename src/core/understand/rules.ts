@@ -57,7 +57,7 @@ const nl: Spec[] = [
   ['aanwezig', 'accept', 0.55, `aanwezig`],
   ['ik meld me aan', 'accept', 0.93, `(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons|mezelf|mijzelf)${gapAny(10)}\\s+aan`],
   // A registration of others by name: "Namens Juvent meld ik Ellen Kraaijeveld en Bas Hoogerwerf aan".
-  ['meld anderen aan', 'accept', 0.88, `(?:meld|melden)\\s+(?:ik|wij|we)\\s+(?:(?:hierbij|graag)\\s+)*(?!(?:me|mij|mezelf|mijzelf|ons|onszelf|u|je|jullie|af)(?![\\p{L}]))[^.!?\\n]{1,120}?\\s+aan(?![\\p{L}])`],
+  ['meld anderen aan', 'accept', 0.88, `(?:meld|melden)\\s+(?:ik|wij|we)\\s+(?:(?:hierbij|graag)\\s+)*(?!(?:me|mij|mezelf|mijzelf|ons|onszelf|u|je|jullie|af)(?![\\p{L}]))[^!?\\n]{1,120}?\\s+aan(?![\\p{L}])`],
   // "Mijn collega Jeroen Kooman meldt zich hierbij aan".
   ['meldt zich aan', 'accept', 0.88, `(?:meldt|melden)\\s+zich${gapAny(6)}\\s+aan(?![\\p{L}])`],
   // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
@@ -87,6 +87,12 @@ const nl: Spec[] = [
   // Said without "ik", as short mails do: "Kan niet.", "Sorry, kan helaas niet", "Ben erbij!".
   ['kan wel', 'accept', 0.85, `(?:ik|wij|we)\\s+(?:kan|kunnen)\\s+(?:wel|gewoon|prima|zeker)(?=\\s*[.,!;]|\\s*$)`],
   ['er bij zijn', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|ik\\s+zal|wij\\s+zullen|we\\s+zullen)\\s+er${gap(5)}\\s+bij\\s+zijn`],
+  // A list or table of participants below: "Hieronder de deelnemers vanuit Emergis:", "Dit zijn onze deelnemers:".
+  ['hieronder de deelnemers', 'accept', 0.8, `(?:hieronder|onderstaand|onderstaande|bijgaand|hierbij|dit\\s+zijn|de\\s+volgende)${gap(4)}\\s+(?:deelnemers|aanmeldingen|aanmelding|afgevaardigden|vertegenwoordigers)(?![\\p{L}])|(?:onze|de)\\s+deelnemers\\s+(?:zijn|worden)`],
+  // "het worden er twee", "wij worden met z'n drieën": a corrected count of who comes.
+  ['het worden er', 'accept', 0.8, `(?:het\\s+)?(?:worden|wordt)\\s+er\\s+(?:\\d{1,2}|twee|drie|vier|vijf|zes|één|een)(?![\\p{L}])`],
+  // "ikzelf ben daar één van", "inclusief mijzelf": the sender among a counted group.
+  ['ik ben er een van', 'accept', 0.85, `(?:ik|ikzelf)\\s+(?:ben|zit)\\s+(?:daar|er)\\s+(?:één|een|eén)\\s+van|(?:inclusief|waaronder|incl\\.?)\\s+(?:mij|mijzelf|ikzelf|ondergetekende)`],
   // A form filled in: "Deelname: ja", "Aanwezig: ja".
   ['deelname: ja', 'accept', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:ja|yes|x)(?![\\p{L}])`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
@@ -149,6 +155,8 @@ const en: Spec[] = [
   ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
+  ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend|be\\s+attending|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
+  ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
