@@ -18,12 +18,21 @@ export function cleanName(display: string | null): string | null {
 }
 
 const particle = "(?:van|von|de|der|den|het|'t|ter|ten|te|in|op|la|le|du|da|di|del|dos|el)";
-const token = "(?:\\p{Lu}[\\p{Ll}\\p{Lu}'’]*\\p{Ll}[\\p{Ll}'’]*(?:-(?:(?:de|van|der|den)\\s)?\\p{Lu}[\\p{Ll}'’]+)*)";
-const initials = '(?:(?:\\p{Lu}\\.\\s?){1,4})';
+const token = "(?:\\p{Lu}[\\p{Ll}\\p{Lu}'’]*\\p{Ll}[\\p{Ll}'’]*(?:-(?:(?:de|van|der|den) )?\\p{Lu}[\\p{Ll}'’]+)*)";
+const initials = '(?:(?:\\p{Lu}\\. ?){1,4})';
+/**
+ * Forms of address and academic titles before a name, several at once ("mevrouw drs.", "prof. dr.",
+ * "dhr. ir."); they are no part of the name a coordinator writes on a badge.
+ */
 const title =
-  '(?:(?:dhr|mevr|mw|mr|mrs|ms|dr|drs|ir|ing|prof|de\\s+heer|mevrouw|meneer|Dhr|Mevr|Mw|Mr|Mrs|Ms|Dr|Drs|Ir|Ing|Prof|De\\s+heer|Mevrouw)\\.?\\s+)';
-/** Given name(s) or initials, tussenvoegsels, surname; or a lone given name. */
-const personSource = `(?:${token}(?:\\s+${token})?|${initials})(?:\\s+${particle}){0,3}\\s+${token}|${token}`;
+  '(?:(?:[Dd]hr|[Mm]evr|[Mm]w|[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|[Dd]r|[Dd]rs|[Ii]r|[Ii]ng|[Pp]rof|[Dd]s|[Dd]e heer|[Mm]evrouw|[Mm]eneer|[Ss]ir)\\.? +){1,4}';
+/** Degrees written after a name ("Ineke Vos MBA", "B.C. Jansen MSc"). */
+const postNominal = '(?:,? +(?:MSc|MA|BSc|BA|MBA|LLM|LLB|PhD|MPA|MD|RA|RC|EMIA|MCM|MHA|MPH|MANP)\\.?(?![\\p{L}]))*';
+/**
+ * Given name(s) or initials, tussenvoegsels, surname; or a lone given name. Words are joined by
+ * spaces only, never a line break: a list of one name per line is several people, not one.
+ */
+const personSource = `(?:${token}(?: +${token})?|${initials})(?: +${particle}){0,3} +${token}|${token}`;
 
 /** Capitalised words that start sentences or name things, never a person in these mails. */
 const notAName = new Set(
@@ -40,18 +49,29 @@ const notAName = new Set(
   ).split(' '),
 );
 
-const personAt = new RegExp(`(?:${title})?(${personSource})(?:\\s*\\([^)]{1,40}\\))?`, 'uy');
+const personAt = new RegExp(`(?:${title})?(${personSource})${postNominal}(?:\\s*\\([^)]{1,40}\\))?`, 'uy');
 const separator = /\s*(?:,\s*(?:en\s+|and\s+)?|\s+en\s+|\s+and\s+|\s*&\s*|\s*;\s*|\s*\/\s*)/uy;
 
 /** Words in notAName that are given names too ("Dan Rivers"): a name when a surname follows. */
 const givenNameToo = new Set(['dan']);
+
+/**
+ * Job titles and roles, by word part ("Beleidsmedewerker Jeugd", "Managementondersteuning",
+ * "Executive Assistant"): a signature line or list cell with one of them is no person's name.
+ */
+const jobTitle =
+  /medewerk|adviseu|manager|directeu|director|teamleid|leidinggevend|co[oö]rdinat|secretar|bestuurd|voorzitt|wethoud|consulent|specialist|officer|assisten|assistant|ondersteun|beleids|wetenschapp|psycholo|pedagoog|hulpverlen|verpleegkund|praktijkhoud|eigenaar|(?<![\p{L}])(?:owner|ceo|cfo|coo|cto|hoofd|head|lead|chair|executive|trainer|coach|advisor|adviser|consultant|controller|inkoper|begeleider|therapeut|functie|afdeling|naam|name|e-?mail|telefoon|phone)(?![\p{L}])/iu;
+
+/** Word parts too: "Bestuurssecretariaat", "Jeugdzorg", "Jeugdcoaching Zeeland", "Bureau Congressen". */
+const organisation =
+  /secretariaat|administratie|afdeling|stichting|zorg|groep|jeugd|hulp|coaching|praktijk|centrum|bureau|instituut|gemeente|provincie|academie|hogeschool|universiteit|ziekenhuis|kliniek|opvang|welzijn|vereniging|co[oö]peratie|ministerie|noreply|no-reply|(?<![\p{L}])(?:info|bv|b\.v\.?|nv|n\.v\.?|vof|v\.o\.f\.?|ltd|inc|gmbh|llc|team|office|support|gemeente|bestuur|servicedesk|college|school|care|youth|services|consult|consultancy|holding|partners|foundation|council|group|events?|congressen)(?![\p{L}])/iu;
 
 function plausible(name: string): boolean {
   const words = name.split(/\s+/);
   const first = words[0]!.toLowerCase();
   if (notAName.has(first) && !(givenNameToo.has(first) && words.length > 1 && !notAName.has(words[1]!.toLowerCase()))) return false;
   if (words.length === 1 && notAName.has(first)) return false;
-  return !words.some((w) => /^(?:BV|B\.V\.|NV|Stichting|Jeugdhulp|Zorg|Groep)$/i.test(w));
+  return !organisation.test(name) && !jobTitle.test(name);
 }
 
 interface Found {
@@ -108,9 +128,12 @@ const namesThenVerb = new RegExp(
 
 /** "mevrouw K. Jobse en ik", "Arie Boogert en ikzelf". */
 /** Whole-line forms, built once (not per line and call). */
-const nameLine = new RegExp(`^(?:${title})?(?:${personSource})$`, 'u');
+const nameLine = new RegExp(`^(?:${title})?(?:${personSource})${postNominal}$`, 'u');
 const wholePerson = new RegExp(`^(?:${personSource})$`, 'u');
 const leadingTitle = new RegExp(`^${title}`, 'u');
+/** "Ineke Vos MBA" → "Ineke Vos"; titles before the name are taken off by the caller. */
+const trailingDegrees = new RegExp(`${postNominal}$`, 'u');
+
 const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|ondergetekende|I|me|myself)(?![\\p{L}])`, 'gu');
 
 
@@ -163,9 +186,96 @@ export function findListedNames(replyText: string): ListedNames {
   return result;
 }
 
+/** Header cells of a pasted table, by what the column holds. */
+const headerCell = {
+  full: /^(?:naam|namen|name|names|full\s+name|volledige\s+naam|deelnemers?|participants?|attendees?|persoon|person)$/iu,
+  given: /^(?:voornaam|voornamen|roepnaam|first\s*name|given\s*name|forename)$/iu,
+  particle: /^(?:tussenvoegsels?|tussenv\.?|tv|voorvoegsel|prefix)$/iu,
+  surname: /^(?:achternaam|familienaam|surname|last\s*name|family\s*name)$/iu,
+  other: /^(?:functie|function|rol|role|job\s*title|titel|title|organisatie|organisation|organization|afdeling|department|team|e-?mail(?:adres)?|email\s*address|telefoon(?:nummer)?|tel\.?|phone|mobiel|dieet|diet|opmerking(?:en)?|remarks?|aanhef|initialen|voorletters|nr\.?|#)$/iu,
+};
+
+/** A cell as a person's name: titles and degrees off, "Sinke, Roel" turned, or null. */
+function cellName(cell: string): string | null {
+  if (cell.length > 80) return null;
+  let c = cell.replace(/\s+/g, ' ').trim().replace(leadingTitle, '').replace(trailingDegrees, '').trim();
+  const turned = /^(\p{Lu}[^,]{1,40}), (\p{Lu}[\p{Ll}'’-]+(?: \p{Lu}[\p{Ll}'’-]+)?)$/u.exec(c);
+  if (turned) c = `${turned[2]} ${turned[1]}`;
+  return c.length > 0 && c.length <= 60 && nameLine.test(c) && plausible(c) ? c : null;
+}
+
+/** Cells of a table row: tab-separated (Excel), pipe-separated, or columns padded with spaces (HTML tables as text). */
+function splitRow(line: string): string[] | null {
+  if (line.includes('\t')) return line.split('\t').map((c) => c.trim());
+  if (/^\s*\|/.test(line) || (line.match(/\|/g)?.length ?? 0) >= 2) {
+    return line.replace(/^\s*\|/, '').replace(/\|\s*$/, '').split('|').map((c) => c.trim());
+  }
+  if (/\S {2,}\S/.test(line)) return line.trim().split(/ {2,}/);
+  return null;
+}
+
+/**
+ * Names in a table pasted into the reply (from Excel with tabs, a pipe table, or an HTML table that
+ * was converted to text): the name column by its header ("Naam", or "Voornaam", "Tussenvoegsel",
+ * "Achternaam" put together), else the first cell of each row that is a person's name.
+ */
+function readTableNames(text: string): Found[] {
+  const out: Found[] = [];
+  const lines = text.split('\n');
+  let offset = 0;
+  let columns: { full: number; given: number; particle: number; surname: number } | null = null;
+  let inTable = false;
+  for (const line of lines) {
+    const at = offset;
+    offset += line.length + 1;
+    const cells = line.length <= 500 ? splitRow(line) : null;
+    if (!cells || cells.filter((c) => c.length > 0).length < 2) {
+      inTable = false;
+      columns = null;
+      continue;
+    }
+    if (cells.every((c) => /^[-:= ]*$/.test(c))) continue; // |---|---| under a pipe-table header
+    const filled = cells.filter((c) => c.length > 0);
+    const isHeader = filled.every((c) => headerCell.full.test(c) || headerCell.given.test(c) || headerCell.particle.test(c) || headerCell.surname.test(c) || headerCell.other.test(c));
+    if (isHeader) {
+      const find = (re: RegExp) => cells.findIndex((c) => re.test(c));
+      columns = { full: find(headerCell.full), given: find(headerCell.given), particle: find(headerCell.particle), surname: find(headerCell.surname) };
+      inTable = true;
+      continue;
+    }
+    let name: string | null = null;
+    if (columns && columns.given >= 0 && columns.surname >= 0) {
+      const part = (i: number) => (i >= 0 ? (cells[i] ?? '') : '');
+      name = cellName([part(columns.given), part(columns.particle), part(columns.surname)].filter((x) => x.length > 0).join(' '));
+    } else if (columns && columns.full >= 0) {
+      name = cellName(cells[columns.full] ?? '');
+    } else {
+      // No header: the first cell that is a whole name ("Jan Jansen | Manager"); a given name alone is
+      // too weak a sign in a row without a header.
+      for (const c of cells) {
+        const n = cellName(c);
+        if (n && n.includes(' ')) {
+          name = n;
+          break;
+        }
+      }
+    }
+    if (name) {
+      out.push({ name, at });
+      inTable = true;
+    } else if (!inTable) columns = null;
+  }
+  return out;
+}
+
+/** "mevr. drs. Anne Smits", "B.C. Jansen MSc" as written on a line of a list → "Anne Smits", "B.C. Jansen". */
+const bareName = (line: string) => line.replace(leadingTitle, '').replace(trailingDegrees, '').trim();
+
 function readListedNames(replyText: string): ListedNames {
-  const text = givenNameFirst(replyText.slice(0, MAX_ANALYSED_CHARS).replace(/[\u00a0\t ]+/g, ' '));
-  const roster: Found[] = [];
+  const head = givenNameFirst(replyText.slice(0, MAX_ANALYSED_CHARS).replace(/\r\n?/g, '\n'));
+  const tableNames = readTableNames(head);
+  const text = head.replace(/[\u00a0\t ]+/g, ' ');
+  const roster: Found[] = [...tableNames];
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
   for (const m of text.matchAll(namesThenVerb)) {
@@ -176,8 +286,8 @@ function readListedNames(replyText: string): ListedNames {
   const lines = text
     .split(/\r?\n/)
     .map((l) => (/^\s*(?:[-*•·]|\d+[.)])\s/u.test(l) ? l.replace(/^\s*(?:[-*•·]|\d+[.)])\s*/u, '').replace(/\s*(?:,|\(|\s[-–]\s).*$/u, '') : l).trim());
-  const nameLines = lines.filter((l) => l.length > 0 && nameLine.test(l) && plausible(l) && l.includes(' '));
-  if (nameLines.length >= 2) roster.push(...nameLines.map((name) => ({ name, at: text.indexOf(name) })));
+  const nameLines = lines.filter((l) => l.length > 0 && nameLine.test(l) && plausible(bareName(l)) && bareName(l).includes(' '));
+  if (nameLines.length >= 2) roster.push(...nameLines.map((line) => ({ name: bareName(line), at: text.indexOf(line) })));
   const companions: Found[] = [];
   for (const m of text.matchAll(nameAndI)) companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
   for (const m of text.matchAll(possessiveCue)) {
@@ -251,28 +361,61 @@ export function completeName(name: string, replyText: string, signature: string 
 const closing =
   /^(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?\b|^m\.?v\.?g\.?|^gr(?:\.|oet)?\s*,?$|^(?:kind|best|warm)?\s*regards|^hoogachtend|^met\s+(?:de\s+)?meeste\s+hoogachting|^(?:yours\s+)?(?:sincerely|faithfully|truly)|^respectfully|^best(?:\s+wishes)?\s*,?$|^cheers|^thanks?\b|^thank\s+you|^sincerely|^yours|^--\s*$|^—+$|^_+$|^groetjes/iu;
 
-/** The sender's name from a signature block: the first line that is a name, after any closing. */
-export function nameFromSignature(signature: string | null, fromName: string | null = null): string | null {
+/**
+ * A sign-off written on the line of the name ("Gr Hans", "Mvg Ineke", "Groetjes, Ineke", "vr.gr.
+ * Jan", "Best, Emma", "Cheers Oliver"): the sign-off is taken off and the rest read as the name.
+ */
+const inlineClosing =
+  /^(?:(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?|groetjes|gr(?:oet)?|g(?:r)?\.|m\.?v\.?g\.?|vr\.?\s?gr\.?|v\.?g\.?|(?:kind|best|warm|warmest)\s+regards|regards|best(?:\s+wishes)?|cheers|thanks|thank\s+you|liefs|doei|dank(?:\s+je(?:wel)?|\s+u(?:wel)?)?)[ \t]*[,.!:]?[ \t]+(?=\S)/iu;
+
+/** Letters only, lower case: "Jeugdcoaching Zeeland" and "jeugdcoaching-zeeland" compare equal. */
+const letters = (s: string) => s.toLowerCase().replace(/[^\p{L}]/gu, '');
+
+/** The sender's domain names the organisation: a line that spells it is the organisation. */
+function namesDomain(line: string, address: string | null | undefined): boolean {
+  const domain = address?.split('@')[1]?.split('.') ?? [];
+  const label = letters(domain.length >= 2 ? domain[domain.length - 2]! : (domain[0] ?? ''));
+  const l = letters(line);
+  return label.length >= 4 && l.length >= 4 && (label.includes(l) || l.includes(label));
+}
+
+
+/**
+ * The sender's name from a signature block: the first line that is a name, after any closing and
+ * past job titles and organisation lines; a given name alone (or the first part of the name) is
+ * made whole from the From display name when that starts with it, a surname alone when it ends with it.
+ */
+export function nameFromSignature(signature: string | null, fromName: string | null = null, fromAddress: string | null = null): string | null {
   if (!signature) return null;
   const lines = givenNameFirst(signature).split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
-  for (const raw of lines.slice(0, 4)) {
+  let skipped = false;
+  for (let raw of lines.slice(0, 5)) {
     if (raw.length > 80) return null;
-    if (closing.test(raw)) continue;
-    const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').trim();
-    if (!wholePerson.test(line) || !plausible(line) || organisation.test(line)) return null;
-    if (!line.includes(' ')) {
-      // A given name alone ("Roel"): the From header often has the whole name.
-      const full = fromName ? cleanName(fromName) : null;
-      return full && full.split(' ')[0] === line ? full : line;
+    const inline = inlineClosing.exec(raw);
+    if (inline) raw = raw.slice(inline[0].length);
+    else if (closing.test(raw)) continue;
+    const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').replace(trailingDegrees, '').trim();
+    const display = fromName ? cleanName(fromName) : null;
+    if (organisation.test(line) || jobTitle.test(line) || (namesDomain(line, fromAddress) && letters(line) !== letters(display ?? ''))) {
+      // "Beleidsmedewerker Jeugd" / "Stichting Juzt" under the closing: read on for a name.
+      skipped = true;
+      continue;
+    }
+    if (!wholePerson.test(line) || !plausible(line)) return null;
+    // After a title or organisation line only a whole name is taken; a lone word there is a place.
+    if (skipped && !line.includes(' ')) return null;
+    const words = line.toLowerCase().split(' ');
+    const displayWords = display?.toLowerCase().split(' ') ?? [];
+    if (display && displayWords.length > words.length) {
+      // "Roel" or "Dirk Jan" signed, "Dirk Jan Ossewaarde" in the From header: the whole name.
+      if (words.every((w, i) => displayWords[i] === w)) return display;
+      // "Van der Heijden" signed, "Peter van der Heijden" in the From header.
+      if (words.length > 1 && words.every((w, i) => displayWords[displayWords.length - words.length + i] === w)) return display;
     }
     return line;
   }
   return null;
 }
-
-/** Word parts too: "Bestuurssecretariaat", "Jeugdzorg". */
-const organisation =
-  /secretariaat|administratie|afdeling|stichting|zorg|groep|noreply|no-reply|(?<![\p{L}])(?:info|bv|b\.v\.|team|office|support|gemeente|bestuur|servicedesk)(?![\p{L}])/iu;
 
 /** A From display name that names a person, cleaned; null for addresses and organisations. */
 function nameFromDisplay(from: MailAddress | null): string | null {
@@ -285,10 +428,10 @@ function nameFromDisplay(from: MailAddress | null): string | null {
 }
 
 /** The closing at the end of the reply text, when anatomy left the signature in. */
-function nameAfterClosing(replyText: string, fromName: string | null): string | null {
+function nameAfterClosing(replyText: string, from: MailAddress | null): string | null {
   const lines = replyText.slice(-2000).split(/\r?\n/);
   for (let i = lines.length - 1; i >= Math.max(0, lines.length - 6); i--) {
-    if (closing.test(lines[i]!.trim())) return nameFromSignature(lines.slice(i).join('\n'), fromName);
+    if (closing.test(lines[i]!.trim())) return nameFromSignature(lines.slice(i).join('\n'), from?.name ?? null, from?.address ?? null);
   }
   return null;
 }
@@ -296,8 +439,8 @@ function nameAfterClosing(replyText: string, fromName: string | null): string | 
 /** The sender's own name: signature first, then the From display name. */
 export function senderName(replyText: string, signature: string | null, from: MailAddress | null): string | null {
   return (
-    nameFromSignature(signature, from?.name ?? null) ??
-    nameAfterClosing(replyText, from?.name ?? null) ??
+    nameFromSignature(signature, from?.name ?? null, from?.address ?? null) ??
+    nameAfterClosing(replyText, from) ??
     nameFromDisplay(from)
   );
 }
@@ -335,7 +478,7 @@ export function detectAttendees(
     reasons.push('names:listed');
   } else {
     const self = (senderComes(reading) || listed.selfListed) && sender ? [sender] : [];
-    if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null) ? 'names:sender-signature' : 'names:sender-display');
+    if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null, from?.address ?? null) ? 'names:sender-signature' : 'names:sender-display');
     if (listed.kind === 'companions') reasons.push('names:companions');
     attendees = dedupe([...self, ...listed.names]);
   }
