@@ -315,7 +315,9 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
       registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text) ||
       (namedSubject.test(raw.text) && !firstPerson.test(raw.text))) &&
     !withSender.test(raw.text);
-  const question = raw.question || matches.some((m) => m.rule.effect === 'question');
+  // "Kunt u mij aanmelden?" asks to be registered: an answer, not a question for a person.
+  const request = matches.some((m) => m.rule.id.endsWith(':verzoek aanmelden'));
+  const question = !request && (raw.question || matches.some((m) => m.rule.effect === 'question'));
   const best = (effect: IntentRule['effect']) =>
     matches.filter((m) => m.rule.effect === effect).reduce((w, m) => Math.max(w, m.rule.weight), 0);
   const tentative = best('tentative');
@@ -372,6 +374,13 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
 const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}])/iu;
 const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
 
+/** Rules that state a reason or a courtesy rather than the answer itself. */
+const WEAK_RULES = new Set(['nl.decline:op vakantie', 'nl.decline:helaas alleen', 'nl.accept:tot dan', 'nl.accept:in agenda']);
+const weakOnly = (c: ClauseReading) => {
+  const said = c.matches.filter((m) => m.rule.effect !== 'negation');
+  return said.length > 0 && said.every((m) => WEAK_RULES.has(m.rule.id));
+};
+
 const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
 
 /**
@@ -416,11 +425,14 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
   let intent: Intent | null = null;
   let confidence = 0;
   let substitute = false;
-  const last = own[own.length - 1];
+  // A reason or a pleasantry ("ik zit die week op een congres", "tot de 26e") decides only when the
+  // sender says nothing firmer: "Helaas waarschijnlijk niet, ik zit op een congres" stays tentative.
+  const firm = own.filter((c) => !weakOnly(c));
+  const last = firm.length > 0 ? firm[firm.length - 1] : own[own.length - 1];
   if (last) {
     intent = last.intent;
     confidence = last.weight;
-    const earlier = own.slice(0, -1);
+    const earlier = own.filter((c) => c !== last);
     for (const c of earlier) if (c.intent === intent) confidence = combine(confidence, c.weight * 0.5);
     const conflicting = earlier.some((c) => c.intent !== intent);
     if (conflicting) {

@@ -61,7 +61,11 @@ const nl: Spec[] = [
   // "Mijn collega Jeroen Kooman meldt zich hierbij aan".
   ['meldt zich aan', 'accept', 0.88, `(?:meldt|melden)\\s+zich${gapAny(6)}\\s+aan(?![\\p{L}])`],
   // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
-  ['vertegenwoordigd door', 'accept', 0.85, `vertegenwoordigd\\s+door`],
+  ['vertegenwoordigd door', 'accept', 0.85, `vertegenwoordigd(?:\\s+(?:zijn|worden|wezen))?\\s+door`],
+  // A request to be registered, though asked: "Kunt u mij aanmelden?", "Could you sign us up?".
+  ['verzoek aanmelden', 'accept', 0.85, `(?:kunt|kan|wilt|wil|zou|zoudt)\\s+(?:u|je|jij|jullie)${gap(2)}\\s+(?:mij|me|ons|mijzelf)${gap(4)}\\s+(?:aanmelden|inschrijven|noteren|opschrijven|registreren)|(?:can|could|would)\\s+you\\s+(?:please\\s+)?(?:register|sign\\s+up|add|put\\s+down)\\s+(?:me|us)`],
+  // "Ik heb het in mijn agenda gezet", "staat genoteerd": the date is kept for the meeting.
+  ['in agenda', 'accept', 0.8, `in\\s+(?:mijn|de|onze)\\s+agenda\\s+(?:gezet|genoteerd|opgenomen|gezet|staan|staat|ingepland)|(?:staat|zet|heb|is)${gap(3)}\\s+in\\s+(?:mijn|de|onze)\\s+agenda|(?:put|added|marked|blocked)\\s+(?:it\\s+|the\\s+date\\s+)?in\\s+(?:my|our|the)\\s+(?:calendar|diary|agenda)`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
   ['aanmelden', 'accept', 0.9, `(?<!(?:uw|je|jouw|your)\\s+)aan\\s*(?:melden|melding|gemeld)`],
   ['kom in plaats', 'accept', 0.9, `(?:kom|komen)\\s+in\\s+(?:haar|zijn|hun|diens)\\s+plaats|(?:en|dus)\\s+kom(?:\\s+(?:graag|ook|dan|zeker))?(?=\\s*[.,!]|\\s*$|\\s+(?:in|naar|met|op|samen))`],
@@ -96,7 +100,7 @@ const nl: Spec[] = [
   // A form filled in: "Deelname: ja", "Aanwezig: ja".
   ['deelname: ja', 'accept', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:ja|yes|x)(?![\\p{L}])`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
-  ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|26\\s+november|maandag|ziens\\s+op)`],
+  ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d)`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
   ['deelname: nee', 'decline', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:nee|no)(?![\\p{L}])`],
@@ -111,6 +115,10 @@ const nl: Spec[] = [
   ['lukt niet', 'decline', 0.9, `(?:gaat|zal|gaan)${gap(3)}\\s+niet${gap(1)}\\s+lukken|lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
+  // Away that day: "Ik ben die dag op vakantie", "op 26 november zit ik op een congres".
+  ['op vakantie', 'decline', 0.8, `(?:op|met)\\s+(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?:zit|ben)\\s+(?:ik\\s+)?(?:dan|die\\s+dag|die\\s+week)?\\s*(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
+  // "Helaas." or "dus helaas" on its own: the answer is no.
+  ['helaas alleen', 'decline', 0.75, `^\\s*(?:dus|maar|nee)?[\\s,]*helaas[\\s.!]*$`],
   // "Ik zit die dag (helemaal) vol", "mijn agenda zit vol": no room for the meeting.
   ['zit vol', 'decline', 0.85, `(?:zit|zitten)${gap(3)}\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|(?:agenda|dag|middag)${gap(2)}\\s+(?:is|zit)\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|volgeboekt`],
   ['nee', 'decline', 0.85, `^\\s*(?:maar\\s+)?nee(?:[\\s,]+(?:helaas|bedankt|sorry|dank\\s+(?:je|u)(?:\\s+wel)?))?[\\s,!.]*$`],
@@ -164,6 +172,7 @@ const en: Spec[] = [
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
+  ['unable to send', 'decline', 0.88, `(?:unable\\s+to|not\\s+able\\s+to|can't|cannot|won't|will\\s+not)\\s+send\\s+(?:anyone|anybody|someone|a\\s+representative|a\\s+delegate|people|staff)`],
   ["can't (no subject)", 'decline', 0.85, `^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
   ['no', 'decline', 0.85, `^\\s*(?:but\\s+)?no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
