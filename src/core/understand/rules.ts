@@ -63,15 +63,15 @@ const nl: Spec[] = [
   // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
   ['vertegenwoordigd door', 'accept', 0.85, `vertegenwoordigd(?:\\s+(?:zijn|worden|wezen))?\\s+door`],
   // A request to be registered, though asked: "Kunt u mij aanmelden?", "Could you sign us up?".
-  ['verzoek aanmelden', 'accept', 0.85, `(?:kunt|kan|wilt|wil|zou|zoudt)\\s+(?:u|je|jij|jullie)${gap(2)}\\s+(?:mij|me|ons|mijzelf)${gap(4)}\\s+(?:aanmelden|inschrijven|noteren|opschrijven|registreren)|(?:can|could|would)\\s+you\\s+(?:please\\s+)?(?:register|sign\\s+up|add|put\\s+down)\\s+(?:me|us)`],
+  ['verzoek aanmelden', 'accept', 0.85, `(?<=(?:kunt|kan|wilt|wil|zou|zoudt)\\s+(?:u|je|jij|jullie)${gap(2)}\\s+(?:mij|me|ons|mijzelf)${gap(4)}\\s+)(?:aanmelden|inschrijven|noteren|opschrijven|registreren)|(?:can|could|would)\\s+you\\s+(?:please\\s+)?(?:register|sign\\s+up|add|put\\s+down)\\s+(?:me|us)`],
   // "Ik heb het in mijn agenda gezet", "staat genoteerd": the date is kept for the meeting.
   ['in agenda', 'accept', 0.8, `in\\s+(?:mijn|de|onze)\\s+agenda\\s+(?:gezet|genoteerd|opgenomen|gezet|staan|staat|ingepland)|(?:staat|zet|heb|is)${gap(3)}\\s+in\\s+(?:mijn|de|onze)\\s+agenda|(?:put|added|marked|blocked)\\s+(?:it\\s+|the\\s+date\\s+)?in\\s+(?:my|our|the)\\s+(?:calendar|diary|agenda)`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
   ['aanmelden', 'accept', 0.9, `(?<!(?:uw|je|jouw|your)\\s+)aan\\s*(?:melden|melding|gemeld)`],
   ['kom in plaats', 'accept', 0.9, `(?:kom|komen)\\s+in\\s+(?:haar|zijn|hun|diens)\\s+plaats|(?:en|dus)\\s+kom(?:\\s+(?:graag|ook|dan|zeker))?(?=\\s*[.,!]|\\s*$|\\s+(?:in|naar|met|op|samen))`],
   ['ik schuif aan', 'accept', 0.92, `(?:schuif|schuiven)${gap(5)}\\s+aan|aanschuiven`],
-  ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|^\\s*present\\s*[!.]*\\s*$`],
-  ['ja', 'accept', 0.85, `^\\s*(?:ja|akkoord|prima|graag)[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
+  ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|(?<=^\\s*)present\\s*[!.]*\\s*$`],
+  ['ja', 'accept', 0.85, `(?<=^\\s*)(?:ja|akkoord|prima|graag)[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
   ['bevestig', 'accept', 0.93, `(?:bevestig|bevestigen)${gap(4)}\\s+(?:aanwezigheid|deelname|komst|aanmelding)|hierbij\\s+bevestig`],
   ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?=\\s+aan|\\s*[.,!]|\\s*$)`],
   ['kom toch', 'accept', 0.9, `(?:kom|komen|kan|kunnen)${gap(3)}\\s+(?:toch|alsnog)(?:\\s+wel)?(?:${gap(2)}\\s+(?:komen|aanwezig|erbij))?`],
@@ -104,7 +104,7 @@ const nl: Spec[] = [
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
   ['deelname: nee', 'decline', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:nee|no)(?![\\p{L}])`],
-  ['kan niet (zonder ik)', 'decline', 0.88, `^(?:\\s*(?:sorry|helaas|nee|jammer|excuses|maar)[\\s,!.]*)*(?:kan|kunnen)\\s+(?:(?:helaas|dus|echt|er|dan|die\\s+dag|toch)\\s+)*niet(?!\\s+wachten)`],
+  ['kan niet (zonder ik)', 'decline', 0.88, `(?<=^(?:\\s*(?:sorry|helaas|nee|jammer|excuses|maar)[\\s,!.]*)*)(?:kan|kunnen)\\s+(?:(?:helaas|dus|echt|er|dan|die\\s+dag|toch)\\s+)*niet(?!\\s+wachten)`],
   ['niet redden', 'decline', 0.88, `(?:red|redden)${gap(3)}\\s+niet|niet${gap(2)}\\s+redden`],
   ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!\\s+wachten)`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$|\\s+(?:ivm|i\\.v\\.m|vanwege|wegens|omdat|want|door|op|die|deze)(?![\\p{L}])))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
@@ -116,12 +116,12 @@ const nl: Spec[] = [
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
   // Away that day: "Ik ben die dag op vakantie", "op 26 november zit ik op een congres".
-  ['op vakantie', 'decline', 0.8, `(?:op|met)\\s+(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?:zit|ben)\\s+(?:ik\\s+)?(?:dan|die\\s+dag|die\\s+week)?\\s*(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
+  ['op vakantie', 'decline', 0.8, `(?<=(?:op|met)\\s+)(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?<=(?:zit|ben)\\s+(?:ik\\s+)?(?:(?:dan|die\\s+dag|die\\s+week)\\s+)?)(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
   // "Helaas." or "dus helaas" on its own: the answer is no.
-  ['helaas alleen', 'decline', 0.75, `^\\s*(?:dus|maar|nee)?[\\s,]*helaas[\\s.!]*$`],
+  ['helaas alleen', 'decline', 0.75, `(?<=^\\s*(?:(?:dus|maar|nee)[\\s,]+)?)helaas[\\s.!]*$`],
   // "Ik zit die dag (helemaal) vol", "mijn agenda zit vol": no room for the meeting.
-  ['zit vol', 'decline', 0.85, `(?:zit|zitten)${gap(3)}\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|(?:agenda|dag|middag)${gap(2)}\\s+(?:is|zit)\\s+(?:helemaal\\s+|al\\s+)?(?:vol|volgeboekt)(?![\\p{L}])|volgeboekt`],
-  ['nee', 'decline', 0.85, `^\\s*(?:maar\\s+)?nee(?:[\\s,]+(?:helaas|bedankt|sorry|dank\\s+(?:je|u)(?:\\s+wel)?))?[\\s,!.]*$`],
+  ['zit vol', 'decline', 0.85, `(?<=(?:zit|zitten)${gap(3)}\\s+(?:helemaal\\s+|al\\s+)?|(?:agenda|dag|middag)${gap(2)}\\s+(?:is|zit)\\s+(?:helemaal\\s+|al\\s+)?)(?:vol|volgeboekt)(?![\\p{L}])|volgeboekt`],
+  ['nee', 'decline', 0.85, `(?<=^\\s*(?:maar\\s+)?)nee(?:[\\s,]+(?:helaas|bedankt|sorry|dank\\s+(?:je|u)(?:\\s+wel)?))?[\\s,!.]*$`],
   ['voorbij laten gaan', 'decline', 0.88, `(?:aan\\s+(?:ons|mij|me)\\s+)?voorbij${gap(1)}\\s+(?:laten\\s+)?gaan`],
   ['aanmelding intrekken', 'decline', 0.92, `(?:aanmelding|deelname|inschrijving|komst)${gap(2)}\\s+(?:intrekken|annuleren|terugtrekken|terugdraaien)|(?:trek|trekken)${gap(4)}\\s+(?:aanmelding|deelname|inschrijving)${gap(1)}\\s+in|annuleer`],
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
@@ -157,12 +157,12 @@ const en: Spec[] = [
   ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
   // The same notices from French and German calendar servers (a REPLY without PARTSTAT says it in text).
-  ['a accepté', 'accept', 0.85, `a\\s+accepté\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+angenommen`],
-  ['a refusé', 'decline', 0.85, `a\\s+refusé\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+abgelehnt`],
-  ['n of us', 'accept', 0.9, `(?:[\\p{L}\\d]+|all|both)\\s+of\\s+us(?:'ll|\\s+will|\\s+are\\s+going\\s+to|\\s+would\\s+like\\s+to)\\s+(?:come|attend|join|be\\s+there)`],
+  ['a accepté', 'accept', 0.85, `(?<=a\\s+)accepté\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+angenommen`],
+  ['a refusé', 'decline', 0.85, `(?<=a\\s+)refusé\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+abgelehnt`],
+  ['n of us', 'accept', 0.9, `(?:\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|all|both)\\s+of\\s+us(?:'ll|\\s+will|\\s+are\\s+going\\s+to|\\s+would\\s+like\\s+to)\\s+(?:come|attend|join|be\\s+there)`],
   ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
-  ['i am in', 'accept', 0.85, `^\\s*(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
-  ['yes', 'accept', 0.85, `^\\s*yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
+  ['i am in', 'accept', 0.85, `(?<=^\\s*)(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
+  ['yes', 'accept', 0.85, `(?<=^\\s*)yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend|be\\s+attending|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
   ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
@@ -173,8 +173,8 @@ const en: Spec[] = [
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
   ['unable to send', 'decline', 0.88, `(?:unable\\s+to|not\\s+able\\s+to|can't|cannot|won't|will\\s+not)\\s+send\\s+(?:anyone|anybody|someone|a\\s+representative|a\\s+delegate|people|staff)`],
-  ["can't (no subject)", 'decline', 0.85, `^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
-  ['no', 'decline', 0.85, `^\\s*(?:but\\s+)?no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
+  ["can't (no subject)", 'decline', 0.85, `(?<=^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*)(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
+  ['no', 'decline', 0.85, `(?<=^\\s*(?:but\\s+)?)no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
   ['depends', 'tentative', 0.88, `depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
@@ -186,6 +186,12 @@ const en: Spec[] = [
   ['question', 'question', 0.8, `i\\s+was\\s+wondering|could\\s+you\\s+(?:let\\s+me\\s+know|tell)|is\\s+(?:there|it)${gap(2)}\\s+(?:possible|parking)`],
 ];
 
+/*
+ * Patterns that hold only at the start of a clause put that condition in a look-behind
+ * ("(?<=^\\s*)yes" rather than "^\\s*yes"): the prefilter in intent.ts drops look-arounds, and a
+ * relaxed pattern that begins with a selective word is tested fast; one that begins with "\\s*" or
+ * a starred group is tried at every position of the reply.
+ */
 function build(language: 'nl' | 'en', specs: Spec[]): IntentRule[] {
   return specs.map(([name, effect, weight, source]) => ({
     id: `${language}.${effect}:${name}`,
