@@ -113,13 +113,33 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
 }
 
 /** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
-const possessiveCue =
-  /(?<![\p{L}])(?:[Mm]ijn|[Oo]nze|[Mm]y|[Oo]ur)\s+(?:collega|colleague|vervanger|vervangster|directeur|manager|teamleider|leidinggevende)\s*[:,]?\s+(?=\p{Lu})/gu;
-const companionCue =
-  /(?<![\p{L}])(?:(?:samen\s+met|met|en|and|with|together\s+with|along\s+with|joined\s+by|neem|nemen)\s+(?:(?:mijn|onze|een|één|de|my|our|a|one|twee|two)\s+)?(?:(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|colleague|colleagues|directeur|manager|teamleider|leidinggevende|partner|vrouw|man|echtgenote|echtgenoot|wife|husband)\s*[:,]?\s+)?(?=\p{Lu}))/gu;
+/**
+ * Roles a companion is introduced by ("mijn collega", "beleidsmedewerker Tamara van 't Hof",
+ * "onze directeur, de heer …"): a known word or a Dutch job word by its ending.
+ */
+const roleSource =
+  "(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|medewerkster|colleague|colleagues|directeur|directrice|director|manager|teamleider|leidinggevende|vervanger|vervangster|partner|vrouw|man|echtgenote|echtgenoot|wife|husband|boss|deputy|" +
+  '\\p{Ll}*(?:medewerker|medewerkster|adviseur|adviseuse|wetenschapper|manager|directeur|coördinator|coordinator|leider|pedagoog|psycholoog|hulpverlener|consulent|specialist|secretaris|voorzitter|bestuurder|wethouder|officer))';
+/** What may come between a role and the name: a comma or colon, then forms of address. */
+const beforeName = `\\s*[:,]?\\s+(?=${title}|\\p{Lu})`;
+const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${roleSource}${beforeName}`, 'gu');
+const companionCue = new RegExp(
+  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt)\\s+(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
+    // "ik neem een collega mee, Bram de Koning", "I'm bringing a colleague: Sarah Lee".
+    `|(?:[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|bring|bringing)\\s+(?:\\S+\\s+){0,3}?(?:mee|along|with\\s+me)\\s*[,:(–-]\\s*(?=${title}|\\p{Lu}))`,
+  'gu',
+);
+/**
+ * The sender registers someone else by role ("Graag meld ik onze directeur, de heer P. Dekker, aan",
+ * "on behalf of our director, Mr Paul Hendriks, who will attend"): that person comes, not the sender.
+ */
+const delegateCue = new RegExp(
+  `(?<![\\p{L}])(?:(?:meld|melden)\\s+(?:ik|wij|we)\\s+(?:(?:hierbij|graag|bij\\s+deze)\\s+)*|(?:namens|on\\s+behalf\\s+of|register|registering|sign\\s+up|signing\\s+up)\\s+)(?:[Oo]nze|[Mm]ijn|[Oo]ur|[Mm]y)\\s+${roleSource}${beforeName}`,
+  'gu',
+);
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|deelnemers?\s*:\s*|namen\s*:\s*|attendees?\s*:\s*|participants?\s*:\s*|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
+  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -289,11 +309,22 @@ function readListedNames(replyText: string): ListedNames {
   const nameLines = lines.filter((l) => l.length > 0 && nameLine.test(l) && plausible(bareName(l)) && bareName(l).includes(' '));
   if (nameLines.length >= 2) roster.push(...nameLines.map((line) => ({ name: bareName(line), at: text.indexOf(line) })));
   const companions: Found[] = [];
-  for (const m of text.matchAll(nameAndI)) companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
+  for (const m of text.matchAll(nameAndI)) {
+    // "(Ruben Tuinman en ik)": the sender lists themselves, whatever other names the reply has.
+    self.listed = true;
+    companions.push({ name: m[1]!.replace(/\s+/g, ' '), at: m.index + m[0].indexOf(m[1]!) });
+  }
+  for (const m of text.matchAll(delegateCue)) roster.push(...readNameList(text, m.index + m[0].length));
   for (const m of text.matchAll(possessiveCue)) {
     companions.push(...readNameList(text, m.index + m[0].length).map((f) => ({ ...f, mention: true })));
   }
-  for (const m of text.matchAll(companionCue)) companions.push(...readNameList(text, m.index + m[0].length));
+  let takenAlong = false;
+  for (const m of text.matchAll(companionCue)) {
+    const found = readNameList(text, m.index + m[0].length);
+    // "Neem mn collega Jeroen mee", "samen met Petra": taken along by the sender, who comes too.
+    if (found.length > 0 && /^(?:samen|neem|nemen|neemt|breng|brengen|bring|bringing|together|along|joined)/iu.test(m[0])) takenAlong = true;
+    companions.push(...found);
+  }
   const inOrder = (found: Found[]) => dedupe([...found].sort((a, b) => a.at - b.at).map((f) => f.name));
   const rosterNames = inOrder(roster);
   const companionNames = inOrder(companions).filter((n) => !rosterNames.includes(n));
@@ -303,7 +334,7 @@ function readListedNames(replyText: string): ListedNames {
     return mentioned.length > 0 ? { ...l, mentioned } : l;
   };
   // "register me and my colleague", "mij en mijn collega": the sender is with them.
-  const selfWith = /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself|ondergetekende|me|mij)(?![\p{L}'])/iu.test(text);
+  const selfWith = takenAlong || /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself|ondergetekende|me|mij)(?![\p{L}'])/iu.test(text);
   if (rosterNames.length > 0 && self.listed) return withMentioned({ names: dedupe([...rosterNames, ...companionNames]), kind: 'companions', selfListed: true });
   if (rosterNames.length > 0) return withMentioned({ names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' });
   if (companionNames.length > 0) return withMentioned({ names: companionNames, kind: selfWith ? 'companions' : 'roster' });
@@ -395,7 +426,7 @@ export function nameFromSignature(signature: string | null, fromName: string | n
     if (inline) raw = raw.slice(inline[0].length);
     else if (closing.test(raw)) continue;
     const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').replace(trailingDegrees, '').trim();
-    const display = fromName ? cleanName(fromName) : null;
+    const display = personInDisplay(fromName);
     if (organisation.test(line) || jobTitle.test(line) || (namesDomain(line, fromAddress) && letters(line) !== letters(display ?? ''))) {
       // "Beleidsmedewerker Jeugd" / "Stichting Juzt" under the closing: read on for a name.
       skipped = true;
@@ -418,14 +449,16 @@ export function nameFromSignature(signature: string | null, fromName: string | n
 }
 
 /** A From display name that names a person, cleaned; null for addresses and organisations. */
-function nameFromDisplay(from: MailAddress | null): string | null {
+function personInDisplay(fromName: string | null | undefined): string | null {
   // "Wendy de Smit | Jeugdteam Terneuzen", "Jan Jansen - Emergis": the person comes before the bar.
-  const display = from?.name?.replace(/^["']|["']$/g, '').split(/\s+[|/–—-]\s+/)[0] ?? null;
+  const display = fromName?.replace(/^["']|["']$/g, '').split(/\s+[|/–—-]\s+/)[0] ?? null;
   const name = cleanName(display);
   if (!name || name.includes('@')) return null;
   if (organisation.test(name)) return null;
   return name;
 }
+
+const nameFromDisplay = (from: MailAddress | null) => personInDisplay(from?.name);
 
 /** The closing at the end of the reply text, when anatomy left the signature in. */
 function nameAfterClosing(replyText: string, from: MailAddress | null): string | null {
@@ -444,6 +477,21 @@ export function senderName(replyText: string, signature: string | null, from: Ma
     nameFromDisplay(from)
   );
 }
+
+/**
+ * The sender says they are one of a number of people ("vijf medewerkers, ikzelf ben daar één van",
+ * "inclusief mijzelf", "including myself"): counted within it, and named among the attendees.
+ */
+const selfAmong =
+  /(?<![\p{L}])(?:(?:ik|ikzelf|mijzelf|ondergetekende)\s+(?:ben|is)\s+(?:daar|er)\s+(?:ook\s+)?(?:één|een|eén)\s+van|(?:inclusief|inclusief\s+ook|incl\.?|waaronder|waarvan)\s+(?:ik(?:zelf)?|mijzelf|mezelf|mij|ondergetekende)|(?:including|incl\.?)\s+(?:me|myself)|(?:i\s+am|i'm)\s+one\s+of\s+them|(?:of\s+whom|one\s+of\s+whom)\s+(?:is\s+)?(?:me|myself|i))(?![\p{L}])/iu;
+
+export function senderAmongCount(text: string): boolean {
+  return selfAmong.test(text);
+}
+
+/** The reply says who will come is not known yet ("weten nog niet wie", "namen volgen", "names to follow"). */
+const whoIsOpen =
+  /(?<![\p{L}])(?:(?:weten|weet)\s+(?:ik\s+|we\s+|wij\s+)?(?:nog\s+)?niet\s+(?:precies\s+)?wie|nog\s+niet\s+(?:bekend|duidelijk|zeker)\s+wie|(?:nog\s+)?onbekend\s+wie|wie\s+(?:er\s+)?(?:gaat|gaan|komt|komen)\s+(?:is|wordt)\s+nog|namen\s+(?:volgen|komen\s+(?:nog|later)|stuur|laat|geef|mail)|(?:not\s+(?:yet\s+)?(?:sure|know|decided|certain)|don't\s+(?:yet\s+)?know)\s+(?:yet\s+)?who|names\s+(?:to\s+follow|will\s+follow|later)|send\s+(?:you\s+)?(?:the\s+)?names)(?![\p{L}])/iu;
 
 /** Whether the sender speaks of coming themselves (own clause with accept/tentative, not a substitute). */
 export function senderComes(reading: IntentReading): boolean {
@@ -473,11 +521,16 @@ export function detectAttendees(
     // "Namens Emergis komen Hanneke Bosch en Ton Meijer. Ik kan zelf niet.": all who come instead.
     attendees = listed.kind === 'roster' ? listed.names : listed.names.slice(0, 1);
     if (attendees.length) reasons.push('names:substitute');
+  } else if (partySize === null && whoIsOpen.test(replyText.slice(0, MAX_ANALYSED_CHARS))) {
+    // "Wij komen waarschijnlijk, weten nog niet wie", "met een paar mensen, namen volgen": how many
+    // and who is open, so nobody is named, not even the sender ("wij komen" alone names the sender).
+    attendees = listed.names;
+    if (attendees.length) reasons.push('names:listed');
   } else if (listed.kind === 'roster') {
     attendees = listed.names;
     reasons.push('names:listed');
   } else {
-    const self = (senderComes(reading) || listed.selfListed) && sender ? [sender] : [];
+    const self = (senderComes(reading) || listed.selfListed || senderAmongCount(replyText.slice(0, MAX_ANALYSED_CHARS))) && sender ? [sender] : [];
     if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null, from?.address ?? null) ? 'names:sender-signature' : 'names:sender-display');
     if (listed.kind === 'companions') reasons.push('names:companions');
     attendees = dedupe([...self, ...listed.names]);

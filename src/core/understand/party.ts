@@ -3,7 +3,7 @@
  * = 1, "met z'n drieën" = 3, "ik kom met 2 collega's" = 3, a list of names = its length, a decline
  * = 0, and null when it cannot be told ("wij komen" without a number).
  */
-import { attendingNames, findListedNames, senderComes } from './names.js';
+import { attendingNames, findListedNames, senderAmongCount, senderComes } from './names.js';
 import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
 import type { Intent } from './types.js';
@@ -27,17 +27,24 @@ const collectiveRe = b(`met\\s+(?:z'n|zijn|ons|onze|ze|hun)\\s+(${Object.keys(co
 const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|pers|mensen|man|deelnemers|deelnemer|plaatsen|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
 /** "met 2 collega's", "ik neem een collega mee", "with two colleagues". */
 const companionsRe = b(
-  `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten)`,
+  `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring|brings|bringing|take|taking)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+|more\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten|staff\\s+members|team\\s+members)`,
 );
 /** "two from our team", "3 van onze organisatie", "Aantal personen: 2" (a form filled in). */
 const fromUsRe = b(`(${numberSource})\\s+(?:from|of|van|uit)\\s+(?:our|my|ons|onze|mijn)\\s+\\p{L}+|(?:aantal(?:\\s+(?:personen|deelnemers|mensen))?|number\\s+of\\s+(?:people|persons|attendees|participants))\\s*[:=]\\s*(${numberSource})`);
 /** "there will be three of us", "the two of us will come", "wij zijn met ons drieën" is collectiveRe. */
 const ofUsRe = b(`(${numberSource})\\s+of\\s+us`);
 /** "er komen 2 collega's": a count of others, the sender not among them. */
-const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(${numberSource})(?=\\s+\\p{L})`);
+const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(${numberSource})(?=\\s+\\p{L})|(?:komen|komt|zullen|gaan)\\s+er\\s+(?:\\p{L}+\\s+){0,2}?(${numberSource})(?=\\s+\\p{L})`);
+/**
+ * A count corrected or settled later in the reply: "het worden er twee", "it will be just two of us";
+ * the latest statement wins over the number given first ("eerder gaf ik drie personen door").
+ */
+const correctedCountRe = b(
+  `(?:wordt|worden)\\s+(?:het\\s+)?(?:er\\s+)?(?:nu\\s+|toch\\s+|dus\\s+|maar\\s+|nog\\s+)?(${numberSource})(?![\\p{L}\\p{N}])|(?:it\\s+will|it'll)\\s+(?:now\\s+)?be\\s+(?:just\\s+|only\\s+)?(${numberSource})\\s+(?:of\\s+us|people|persons)`,
+);
 /** "ik neem mijn collega mee", "ik kom met een collega", "with my colleague". */
 const oneCompanionRe = b(
-  `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:mijn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
+  `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:mijn|m'n|mn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
 );
 /** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
 const bareRe = b(
@@ -78,7 +85,9 @@ export function detectPartySize(
   const statements = reading.clauses.filter((c) => !c.question).map((c) => c.text).join('\n');
   const said = statements.length > 0 ? statements : text;
 
-  let m = collectiveRe.exec(said);
+  let m = correctedCountRe.exec(said);
+  if (m) return { partySize: toNumber((m[1] ?? m[2])!), reasons: ['party:corrected'] };
+  m = collectiveRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:collective'] };
   m = personsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:persons'] };
@@ -94,11 +103,12 @@ export function detectPartySize(
   if (m) {
     const n = toNumber(m[1]!)!;
     // The sender counts when they say "ik" (ik kom met 2 collega's); "er komen 2 collega's" is 2.
-    const withSender = selfSingular && !reading.substitute;
+    // "vijf medewerkers, ikzelf ben daar één van": the sender is one of the number already.
+    const withSender = selfSingular && !reading.substitute && !senderAmongCount(said);
     return { partySize: withSender ? n + 1 : n, reasons: [withSender ? 'party:sender+companions' : 'party:companions'] };
   }
   m = othersCountRe.exec(said);
-  if (m) return { partySize: toNumber(m[1]!), reasons: ['party:others'] };
+  if (m) return { partySize: toNumber((m[1] ?? m[2])!), reasons: ['party:others'] };
   m = bareRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:number'] };
   m = groupCountRe.exec(said);
