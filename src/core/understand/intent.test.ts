@@ -122,3 +122,42 @@ describe('splitClauses', () => {
     ]);
   });
 });
+
+describe('doubt, others and short forms', () => {
+  it.each([
+    ['Ik kom waarschijnlijk niet.', 'tentative', true],
+    ['Helaas waarschijnlijk niet, ik zit die week op een congres.', 'tentative', true],
+    ['Probably not, I am on leave that week.', 'tentative', true],
+    ['Waarschijnlijk wel!', 'tentative', false],
+    ['Ik kan helaas niet, misschien een volgende keer.', 'decline', false],
+  ] as const)('%s → %s (leaning to no: %s)', (text, intent, leaningNo) => {
+    const r = readIntent(text, builtInRules);
+    expect([r.intent, r.leaningNo]).toEqual([intent, leaningNo]);
+  });
+
+  it.each([
+    ['Namens Emergis komen Hanneke Bosch en Ton Meijer. Ik kan zelf niet.', 'accept', true],
+    ['Namens Juvent meld ik Ellen Kraaijeveld aan. Zelf ben ik verhinderd.', 'accept', true],
+    ['We will send two delegates: Tom Baker and Aisha Khan. I will not attend myself.', 'accept', true],
+    ['Namens Intervence zal ik aanwezig zijn.', 'accept', false],
+    ['Ik kom. Mijn collega Wendy niet.', 'accept', false],
+  ] as const)('%s → %s (others come instead: %s)', (text, intent, substitute) => {
+    const r = readIntent(text, builtInRules);
+    expect([r.intent, r.substitute]).toEqual([intent, substitute]);
+  });
+
+  it.each([
+    ['Sorry, kan niet.', 'decline'],
+    ['yes, will be there', 'accept'],
+    ['Tel mij maar mee!', 'accept'],
+    ['Reken maar op mij.', 'accept'],
+    ['Ik ga het helaas niet redden.', 'decline'],
+    ['Ik zit die dag helemaal vol.', 'decline'],
+    ['Kunt u mij aanmelden voor de bijeenkomst?', 'accept'],
+    ['Deelname: ja', 'accept'],
+    ['Ik kom als ik mijn andere afspraak kan verzetten.', 'tentative'],
+    ['Ik heb de uitnodiging doorgestuurd naar onze teamleider, zij laat zelf weten of ze komt.', null],
+  ] as const)('%s → %s', (text, intent) => {
+    expect(read(text).intent).toBe(intent);
+  });
+});

@@ -99,3 +99,30 @@ describe('HTML replies', () => {
     expect(text).toMatch(/^> oud$/m);
   });
 });
+
+describe('stripQuotedReply ends the text at a bare sign-off', () => {
+  const cases: Array<[string, string, string | null, string]> = [
+    ['a given name after the text', 'Prima, tot dan!\n\nGert-Jan', 'Gert-Jan Hoek', 'Prima, tot dan!'],
+    ['a nickname the From name does not hold', 'Ik kom graag.\n\nRob', 'Robert Zandee', 'Ik kom graag.'],
+    ['Hoogachtend and a formal name', 'Hierbij bevestig ik mijn komst.\n\nHoogachtend,\n\nDrs. P.J. Vermeulen', null, 'Hierbij bevestig ik mijn komst.'],
+    ['a one-word answer is no name', 'Hoi,\n\nAkkoord', 'Jan Jansen', 'Hoi,\n\nAkkoord'],
+    ['a list announced with a colon is text', 'Wij komen met:\n\nGert Jan Kosten\nIlona Minderhoud', null, 'Wij komen met:\n\nGert Jan Kosten\nIlona Minderhoud'],
+    ['"Thank you." alone is the text', 'Thank you.', null, 'Thank you.'],
+  ];
+  it.each(cases)('%s', (_label, input, senderName, expected) => {
+    expect(stripQuotedReply(input, { senderName }).replyText).toBe(expected);
+  });
+});
+
+describe('stripQuotedReply finds attributions in any language by their date and address', () => {
+  const cases: Array<[string, string, string]> = [
+    ['Catalan', 'Bedankt, ik kom.\n\nEl 19/03/2014 11:34, Juan <juan@example.test> ha escrit:\n\n> Vindrà?', 'Bedankt, ik kom.'],
+    ['German, name first, wrapped', 'Ik kom.\n\nInkoop <a@b.nl> schrieb am Di., 16. Aug. 2016\num 12:52 Uhr:\n\n> Kommen Sie?', 'Ik kom.'],
+    ['bold separator from HTML', 'Ja.\n\n*-------- Original Message --------*\n\nKomt u?', 'Ja.'],
+    ['own text with a time and a colon is kept', 'Ik kom.\nAankomst rond: 15:00\nTot dan.', 'Ik kom.\nAankomst rond: 15:00\nTot dan.'],
+    ['text below a top attribution', 'On 8 May 2017 17:34, "Jan" <jan@example.test> wrote:\n\nIk kom ook.', 'Ik kom ook.'],
+  ];
+  it.each(cases)('%s', (_label, input, expected) => {
+    expect(stripQuotedReply(input).replyText).toBe(expected);
+  });
+});
