@@ -16,9 +16,10 @@ import type { Classification } from './types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/replies');
 
-// Reached when the corpus was written (196 replies): kind 98.5%, intent 96.6%, partySize 94.3%,
-// attendees 95.6%, replyText 96.3%. Never below the issue's minimums (0.95, 0.9, 0.85, 0.8).
-const floors = { kind: 0.97, intent: 0.95, partySize: 0.92, attendees: 0.93, replyText: 0.94 } as const;
+// Measured on 23 November 2026 over all 521 replies, the blind held-out groups included: kind
+// 97.9%, intent 96.3%, partySize 95.7%, attendees 96.2%, replyText 99.3% (`npm run eval`). A floor
+// sits a little below each; never below the issue's minimums (0.95, 0.9, 0.85, 0.8).
+const floors = { kind: 0.965, intent: 0.95, partySize: 0.94, attendees: 0.945, replyText: 0.98 } as const;
 
 interface Case {
   file: string;
