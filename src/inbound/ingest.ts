@@ -44,7 +44,33 @@ export function storageKeyOf(raw: Buffer, sha256: string): string {
   return messageIdOf(raw) ?? `sha256:${sha256}@missing-message-id`;
 }
 
+/**
+ * An error of the poll as one line that says what failed, for MailboxState.lastError, the
+ * worker's log and the CLI's stderr. The mailbox sources already write one line; Prisma's
+ * messages start with a blank line and the query, and end with the reason (the database
+ * connection lost, a constraint), so the reason is what is kept. The original stays as `cause`.
+ */
+export function pollError(e: unknown): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const lines = err.message.split('\n').map((l) => l.trim()).filter(Boolean);
+  if (lines.length === 1 && err.message.trim() === err.message) return err;
+  const prisma = /^PrismaClient|^DriverAdapterError/.test(err.name) || /^P\d{4}$/.test(String((err as { code?: unknown }).code ?? ''));
+  const reason = lines.at(-1) ?? err.name;
+  const wrapped = new Error(prisma ? `database error while storing new mail: ${reason}` : reason, { cause: err });
+  const code = (err as { code?: unknown }).code;
+  if (code !== undefined) (wrapped as Error & { code?: unknown }).code = code;
+  return wrapped;
+}
+
 export async function ingest(options: IngestOptions): Promise<IngestSummary> {
+  try {
+    return await ingestAll(options);
+  } catch (e) {
+    throw pollError(e);
+  }
+}
+
+async function ingestAll(options: IngestOptions): Promise<IngestSummary> {
   const { prisma, mailbox, logger } = options;
   const summary: IngestSummary = { stored: 0, duplicates: 0, quarantined: 0 };
   for (;;) {

@@ -114,7 +114,11 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
         select: { id: true, claimedBy: true, claimedAt: true, attempts: true },
       });
       claimed = [];
-      for (const m of held.filter((h) => isClaimStale(h.claimedBy, h.claimedAt, deps.now, STALE_PROCESSING_MS))) {
+      // This process's own claims from an earlier run count too: a run that failed half-way (the
+      // database went away) left them, and the process that holds them is alive, so they would
+      // otherwise wait for its restart. Runs in one process do not overlap (the worker queues them).
+      const leftover = (h: (typeof held)[number]) => h.claimedBy === deps.workerId && h.claimedAt !== null && h.claimedAt < deps.now;
+      for (const m of held.filter((h) => leftover(h) || isClaimStale(h.claimedBy, h.claimedAt, deps.now, STALE_PROCESSING_MS))) {
         const claim = await withRetry(() =>
           deps.prisma.inboundMessage.updateMany({
             where: { id: m.id, state: 'processing', claimedBy: m.claimedBy, attempts: m.attempts },

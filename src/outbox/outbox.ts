@@ -153,7 +153,12 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
     });
     if (due.length === 0) {
       const held = await prisma.outboundMail.findMany({ where: { state: 'sending' }, select: claimFields });
-      due = held.filter((m) => isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
+      // This process's own claims count too once older than the timeout: a run that failed
+      // half-way (the database went away between the send and its mark) left them, and the
+      // process holding them is alive. Younger ones may still be in flight in this process.
+      const leftover = (m: (typeof held)[number]) =>
+        m.claimedBy === workerId && m.claimedAt !== null && now.getTime() - m.claimedAt.getTime() > STALE_SENDING_MS;
+      due = held.filter((m) => leftover(m) || isClaimStale(m.claimedBy, m.claimedAt, now, STALE_SENDING_MS));
     }
     if (due.length === 0) break;
     // One conditional claim for the whole batch; what this worker got is read back.
