@@ -73,6 +73,8 @@ type InviteeRow = Awaited<ReturnType<PrismaClient['invitee']['findUniqueOrThrow'
 
 /** A claim older than this from another host is taken over (a worker that died there). */
 const STALE_PROCESSING_MS = 5 * 60_000;
+/** A claim of this very process older than this, met by a new run, was left by a failed run. */
+const OWN_LEFTOVER_MS = 60_000;
 /** Attempts before a message that keeps failing is handed to the review queue. */
 const MAX_ATTEMPTS = 3;
 
@@ -116,8 +118,10 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
       claimed = [];
       // This process's own claims from an earlier run count too: a run that failed half-way (the
       // database went away) left them, and the process that holds them is alive, so they would
-      // otherwise wait for its restart. Runs in one process do not overlap (the worker queues them).
-      const leftover = (h: (typeof held)[number]) => h.claimedBy === deps.workerId && h.claimedAt !== null && h.claimedAt < deps.now;
+      // otherwise wait for its restart. Polls in one process do not overlap (the worker queues
+      // them); the minute's grace leaves a review decision being recorded in this process alone.
+      const leftover = (h: (typeof held)[number]) =>
+        h.claimedBy === deps.workerId && h.claimedAt !== null && deps.now.getTime() - h.claimedAt.getTime() > OWN_LEFTOVER_MS;
       for (const m of held.filter((h) => leftover(h) || isClaimStale(h.claimedBy, h.claimedAt, deps.now, STALE_PROCESSING_MS))) {
         const claim = await withRetry(() =>
           deps.prisma.inboundMessage.updateMany({
