@@ -375,7 +375,14 @@ const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}]
 const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
 
 /** Rules that state a reason or a courtesy rather than the answer itself. */
-const WEAK_RULES = new Set(['nl.decline:op vakantie', 'nl.decline:helaas alleen', 'nl.accept:tot dan', 'nl.accept:in agenda']);
+const WEAK_RULES = new Set([
+  'nl.decline:op vakantie',
+  'nl.decline:helaas alleen',
+  'nl.decline:al een afspraak',
+  'en.decline:away',
+  'nl.accept:tot dan',
+  'nl.accept:in agenda',
+]);
 const weakOnly = (c: ClauseReading) => {
   const said = c.matches.filter((m) => m.rule.effect !== 'negation');
   return said.length > 0 && said.every((m) => WEAK_RULES.has(m.rule.id));

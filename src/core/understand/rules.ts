@@ -99,6 +99,13 @@ const nl: Spec[] = [
   ['ik ben er een van', 'accept', 0.85, `(?:ik|ikzelf)\\s+(?:ben|zit)\\s+(?:daar|er)\\s+(?:één|een|eén)\\s+van|(?:inclusief|waaronder|incl\\.?)\\s+(?:mij|mijzelf|ikzelf|ondergetekende)`],
   // A form filled in: "Deelname: ja", "Aanwezig: ja".
   ['deelname: ja', 'accept', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:ja|yes|x)(?![\\p{L}])`],
+  // "Ik ga erheen", "Ik ga.", "ik sluit (graag) aan", "ik doe mee".
+  ['ik ga', 'accept', 0.85, `(?:ik|wij|we)\\s+(?:ga|gaan)(?:\\s+(?:er\\s*heen|ook|zeker|graag|dus))*(?=\\s*[.,!]*\\s*$)`],
+  ['sluit aan', 'accept', 0.88, `(?:sluit|sluiten)${gap(3)}\\s+aan(?![\\p{L}])|aansluiten`],
+  ['doe mee', 'accept', 0.88, `(?:doe|doen)${gap(3)}\\s+mee(?![\\p{L}])|meedoen`],
+  ['van plan', 'accept', 0.85, `(?:ben|zijn)\\s+(?:\\S+\\s+)?van\\s+plan${gap(4)}\\s+(?:te\\s+komen|aanwezig|erbij|deel\\s+te\\s+nemen)|(?:verwacht|verwachten)${gap(2)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn)|interesse${gap(3)}\\s+(?:om\\s+)?(?:te\\s+komen|aanwezig\\s+te\\s+zijn|deel\\s+te\\s+nemen)`],
+  // "Noteer mij maar", "U mag mij noteren", "Ik schrijf me in".
+  ['noteer mij', 'accept', 0.88, `(?:noteer|noteert|schrijf|schrijft)\\s+(?:u\\s+)?(?:mij|me|ons)(?:\\s+(?:maar|ook|graag|dan))*(?:\\s+in)?(?=\\s*[.,!]|\\s*$)|(?<=(?:mij|me|ons)\\s+)(?:noteren|inschrijven|opschrijven)|(?:schrijf|schrijven)\\s+(?:mij|me|ons|mijzelf)${gap(3)}\\s+in(?![\\p{L}])`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d)`],
   // decline
@@ -115,6 +122,12 @@ const nl: Spec[] = [
   ['lukt niet', 'decline', 0.9, `(?:gaat|zal|gaan)${gap(3)}\\s+niet${gap(1)}\\s+lukken|lukt${gap(4)}\\s+niet|past${gap(4)}\\s+niet|(?:geen|niet\\s+in\\s+de)\\s+(?:tijd|gelegenheid|mogelijkheid)`],
   ['andere verplichting', 'decline', 0.85, `andere\\s+(?:verplichting|verplichtingen|afspraak|afspraken)|dubbele?\\s+afspraak|verstek|moet${gap(3)}\\s+passen`],
   ['niemand', 'decline', 0.88, `niemand`],
+  ['afhaken', 'decline', 0.88, `afhaken|(?:haak|haken)${gap(2)}\\s+af(?![\\p{L}])|geen${gap(1)}\\s+(?:capaciteit|ruimte|menskracht|bezetting)(?![\\p{L}])`],
+  ['komt niet uit', 'decline', 0.85, `(?:komt|kwam)${gap(3)}\\s+(?:niet|slecht)\\s+uit(?![\\p{L}])|(?<=(?:ben|zijn|zit|zitten)\\s+(?:ik\\s+|wij\\s+|we\\s+)?(?:dan|die\\s+dag|die\\s+middag)\\s+)(?:elders|ergens\\s+anders)`],
+  ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
+  ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
+  // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
+  ['al een afspraak', 'decline', 0.78, `(?<=(?:heb|hebben)${gap(3)}\\s+)al\\s+(?:een\\s+)?(?:andere\\s+)?(?:afspraak|overleg|vergadering|verplichting)|(?<=(?:te|veel\\s+te)\\s+)druk(?![\\p{L}])`],
   // Away that day: "Ik ben die dag op vakantie", "op 26 november zit ik op een congres".
   ['op vakantie', 'decline', 0.8, `(?<=(?:op|met)\\s+)(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?<=(?:zit|ben)\\s+(?:ik\\s+)?(?:(?:dan|die\\s+dag|die\\s+week)\\s+)?)(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
   // "Helaas." or "dus helaas" on its own: the answer is no.
@@ -126,11 +139,12 @@ const nl: Spec[] = [
   ['aanmelding intrekken', 'decline', 0.92, `(?:aanmelding|deelname|inschrijving|komst)${gap(2)}\\s+(?:intrekken|annuleren|terugtrekken|terugdraaien)|(?:trek|trekken)${gap(4)}\\s+(?:aanmelding|deelname|inschrijving)${gap(1)}\\s+in|annuleer`],
   ['volgende keer', 'decline', 0.75, `(?:misschien\\s+|wellicht\\s+|hopelijk\\s+)?(?:een|de)\\s+(?:volgende|andere)\\s+keer`],
   // tentative
-  ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen`],
+  ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen|(?:grote|goede|kleine)\\s+kans|wie\\s+weet`],
   // A condition on coming: "ik kom als ik mijn andere afspraak kan verzetten", "mits het past".
   ['als het kan', 'tentative', 0.85, `(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
+  ['best doen', 'tentative', 0.85, `(?:mijn|ons|m'n)\\s+best${gap(2)}\\s+(?:doen|om)`],
   ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
   ['waarschijnlijk', 'tentative', 0.85, `waarschijnlijk|vermoedelijk|als\\s+het\\s+lukt|indien\\s+mogelijk|als\\s+(?:mijn\\s+)?agenda\\s+het\\s+toelaat`],
   // negation
@@ -143,13 +157,13 @@ const nl: Spec[] = [
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
   // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
   // someone else comes is theirs to say; "of ze komt" is no statement.
-  ['laat zelf weten of', 'not_rsvp', 1, `(?:laat|laten|geeft|geven)${gap(3)}\\s+(?:zelf|zelf\\s+wel|nog)\\s+(?:weten|aan)\\s+of\\s+(?:hij|zij|ze|die)|(?:will|'ll)\\s+let\\s+you\\s+know\\s+(?:themselves|directly)`],
+  ['laat zelf weten of', 'not_rsvp', 1, `(?:laat|laten|geeft|geven)${gap(3)}\\s+(?:zelf|zelf\\s+wel|nog)\\s+(?:weten|aan)\\s+of\\s+(?:hij|zij|ze|die)|(?:will|(?:he|she|they)'ll)\\s+let\\s+you\\s+know\\s+(?:themselves|directly)`],
 ];
 
 const en: Spec[] = [
   // accept
   ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
-  ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)`],
+  ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)|(?:like|want|wish)\\s+to\\s+(?:register|sign\\s+up|attend|join)|confirm${gap(2)}\\s+(?:attendance|participation|registration|place|spot)`],
   ["we'll be there", 'accept', 0.93, `(?:(?:i|we)(?:'ll|’ll|\\s+will)|will)\\s+be\\s+there|see\\s+you\\s+there`],
   ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
   ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept)|i\\s+accept|gladly\\s+accept`],
@@ -160,26 +174,31 @@ const en: Spec[] = [
   ['a accepté', 'accept', 0.85, `(?<=a\\s+)accepté\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+angenommen`],
   ['a refusé', 'decline', 0.85, `(?<=a\\s+)refusé\\s+(?:votre|l')${gap(2)}\\s*invitation|hat\\s+(?:ihre|die)\\s+einladung\\s+abgelehnt`],
   ['n of us', 'accept', 0.9, `(?:\\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|all|both)\\s+of\\s+us(?:'ll|\\s+will|\\s+are\\s+going\\s+to|\\s+would\\s+like\\s+to)\\s+(?:come|attend|join|be\\s+there)`],
-  ['looking forward', 'accept', 0.75, `looking\\s+forward\\s+to\\s+(?:it|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
+  ['looking forward', 'accept', 0.75, `look(?:ing)?\\s+forward\\s+to\\s+(?:it|attending|joining|coming|participating|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `(?<=^\\s*)(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `(?<=^\\s*)yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend|be\\s+attending|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
   ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
+  ['plan to attend', 'accept', 0.85, `(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
+  ['unavailable', 'decline', 0.85, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i\\s+will\\s+be|i'll\\s+be)(?:\\s+\\S+)?\\s+)(?:unavailable|not\\s+available)`],
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
   ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
+  ['not this time', 'decline', 0.85, `not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
+  // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
+  ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+the\\s+country|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
   ['unable to send', 'decline', 0.88, `(?:unable\\s+to|not\\s+able\\s+to|can't|cannot|won't|will\\s+not)\\s+send\\s+(?:anyone|anybody|someone|a\\s+representative|a\\s+delegate|people|staff)`],
   ["can't (no subject)", 'decline', 0.85, `(?<=^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*)(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
   ['no', 'decline', 0.85, `(?<=^\\s*(?:but\\s+)?)no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
-  ['depends', 'tentative', 0.88, `depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
+  ['depends', 'tentative', 0.88, `(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
-  ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|'ll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
+  ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
   ['not', 'negation', 1, `not|never|cannot|can't|won't|don't|isn't|aren't`],
   // questions
