@@ -154,6 +154,8 @@ const nl: Spec[] = [
   // not about attending
   // The invitation's own sentences, should a quote slip through the anatomy.
   ['uitnodiging', 'not_rsvp', 1, `(?:of|wanneer)\\s+u${gap(3)}\\s+aanwezig|verzoeken\\s+u|nodigen\\s+u${gap(2)}\\s+uit`],
+  // "Ik ben niet meer werkzaam bij deze organisatie", "I am no longer with …": for a person to handle.
+  ['niet meer werkzaam', 'not_rsvp', 1, `(?:niet\\s+meer|no\\s+longer)\\s+(?:werkzaam|in\\s+dienst|actief|employed|working|with\\s+(?:the|this|our))`],
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
   // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
   // someone else comes is theirs to say; "of ze komt" is no statement.
