@@ -48,7 +48,7 @@ const nl: Spec[] = [
   ['kom ik', 'accept', 0.9, `(?:kom|komen)\\s+(?:ik|wij|we)(?:\\s+graag|\\s+zeker|\\s+ook|\\s+dan)*(?=\\s*[.!,]|\\s*$|\\s+(?:naar|met|op|ook|samen|de|zeker|graag|dus|uiteraard))`],
   ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
   ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
-  ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|[\\d])|\\s+op\\s+(?:\\d|maandag|dinsdag|woensdag|donderdag|vrijdag|de\\s+\\d)|\\s*[.!,]|\\s*$)`],
+  ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|pas|wel|vanaf|rond|om|(?:helaas\\s+)?pas|[\\d])|\\s+op\\s+(?:\\d|maandag|dinsdag|woensdag|donderdag|vrijdag|de\\s+\\d)|\\s*[.!,]|\\s*$)`],
   ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigde|afgevaardigden|vertegenwoordiger|vertegenwoordigers|medewerker|medewerkers)`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
   ['graag komen', 'accept', 0.9, `graag${gap(1)}\\s+(?:komen|erbij\\s+zijn|deelnemen|aanschuiven)`],
@@ -106,6 +106,9 @@ const nl: Spec[] = [
   ['van plan', 'accept', 0.85, `(?:ben|zijn)\\s+(?:\\S+\\s+)?van\\s+plan${gap(4)}\\s+(?:te\\s+komen|aanwezig|erbij|deel\\s+te\\s+nemen)|(?:verwacht|verwachten)${gap(2)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn)|interesse${gap(3)}\\s+(?:om\\s+)?(?:te\\s+komen|aanwezig\\s+te\\s+zijn|deel\\s+te\\s+nemen)`],
   // "Noteer mij maar", "U mag mij noteren", "Ik schrijf me in".
   ['noteer mij', 'accept', 0.88, `(?:noteer|noteert|schrijf|schrijft)\\s+(?:u\\s+)?(?:mij|me|ons)(?:\\s+(?:maar|ook|graag|dan))*(?:\\s+in)?(?=\\s*[.,!]|\\s*$)|(?<=(?:mij|me|ons)\\s+)(?:noteren|inschrijven|opschrijven)|(?:schrijf|schrijven)\\s+(?:mij|me|ons|mijzelf)${gap(3)}\\s+in(?![\\p{L}])`],
+  // "Petra van Dam komt in mijn plaats", "Jan komt wel": someone else comes (intent.ts tells who).
+  ['x komt', 'accept', 0.85, `(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
+  ['willen komen', 'accept', 0.85, `(?:wil|willen)\\s+(?:graag\\s+)?(?:\\S+\\s+){0,4}?(?:komen|aanwezig\\s+zijn|deelnemen|erbij\\s+zijn)(?![\\p{L}])`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d)`],
   // decline
@@ -124,6 +127,7 @@ const nl: Spec[] = [
   ['niemand', 'decline', 0.88, `niemand`],
   ['afhaken', 'decline', 0.88, `afhaken|(?:haak|haken)${gap(2)}\\s+af(?![\\p{L}])|geen${gap(1)}\\s+(?:capaciteit|ruimte|menskracht|bezetting)(?![\\p{L}])`],
   ['komt niet uit', 'decline', 0.85, `(?:komt|kwam)${gap(3)}\\s+(?:niet|slecht)\\s+uit(?![\\p{L}])|(?<=(?:ben|zijn|zit|zitten)\\s+(?:ik\\s+|wij\\s+|we\\s+)?(?:dan|die\\s+dag|die\\s+middag)\\s+)(?:elders|ergens\\s+anders)`],
+  ['iets tussengekomen', 'decline', 0.85, `(?:is|kwam)\\s+(?:er\\s+)?(?:helaas\\s+)?iets\\s+tussen(?:gekomen)?(?![\\p{L}])|tussengekomen|something\\s+(?:has\\s+)?(?:come|came)\\s+up`],
   ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
   ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
