@@ -13,7 +13,7 @@ function values(headers: HeaderMap, name: string): string[] {
 /** Subjects automatic replies carry: Exchange NL/EN/DE ("Automatisch antwoord: …"), Gmail, Zimbra… */
 const AUTO_SUBJECT: Array<[RegExp, string]> = [
   [/^\s*(automatisch antwoord|automatisch beantwoord|automatische reactie|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|automatische antwort|abwesenheitsnotiz|réponse automatique|respuesta automática)\b/i, 'auto'],
-  [/^\s*(afwezig|niet aanwezig|out of (the )?office|ooo\b|abwesend|vacation|vakantie)\b/i, 'out-of-office'],
+  [/^\s*(afwezig(heid|heidsmelding)?|niet aanwezig|out of (the )?office|ooo\b|abwesend|vacation|vakantie)\b/i, 'out-of-office'],
   [/\b(out of (the )?office|afwezigheidsmelding|abwesenheitsnotiz|automatic reply|automatisch antwoord)\b/i, 'out-of-office'],
 ];
 
@@ -31,6 +31,10 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
   [/\b(i am|i'm)\b(?:[^.\n]|\.(?=\d)){0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
   [/\b(with|have) limited access to (my )?e-?mail\b/i, 'en-limited-access'],
+  // Said of itself: "Dit is een automatisch antwoord", "This is an automated response".
+  [/\b(dit is een automatisch(e)? (antwoord|bericht|reactie|gegenereerd)|this is an? (automated|automatic|auto-generated) (response|reply|message|e-?mail))\b/i, 'self-declared'],
+  // Part-time workers' notices: "Uw e-mail wordt op mijn eerstvolgende werkdag beantwoord."
+  [/\buw (e-?mail|bericht|mail)\b(?:[^.\n]){0,60}\b(eerstvolgende|volgende) werkdag\b/i, 'nl-next-workday'],
   // No period, but a statement that the mail is not read: "on parental leave and will not be checking email".
   [/\b(will not|won't|am not|i'm not|not)\s+(be\s+)?(checking|reading|monitoring)\s+(my\s+)?e-?mails?\b|\bno access to (my )?e-?mail\b/i, 'en-not-reading'],
   [/\b(ik )?lees (mijn )?(e-?)?mail (niet|pas( weer)?|vanaf)\b|\b(mijn )?(e-?)?mail wordt (niet|pas) (gelezen|bekeken)\b/i, 'nl-not-reading'],

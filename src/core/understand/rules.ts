@@ -133,7 +133,7 @@ const nl: Spec[] = [
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
   ['al een afspraak', 'decline', 0.78, `(?<=(?:heb|hebben)${gap(3)}\\s+)al\\s+(?:een\\s+)?(?:andere\\s+)?(?:afspraak|overleg|vergadering|verplichting)|(?<=(?:te|veel\\s+te)\\s+)druk(?![\\p{L}])`],
   // Away that day: "Ik ben die dag op vakantie", "op 26 november zit ik op een congres".
-  ['op vakantie', 'decline', 0.8, `(?<=(?:op|met)\\s+)(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?<=(?:zit|ben)\\s+(?:ik\\s+)?(?:(?:dan|die\\s+dag|die\\s+week)\\s+)?)(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
+  ['op vakantie', 'decline', 0.8, `(?<=(?:ben|zijn)\\s+(?:ik\\s+|wij\\s+|we\\s+)?(?:\\S+\\s+){0,3}?)afwezig(?![\\p{L}])|(?<=(?:op|met)\\s+)(?:vakantie|verlof|reis|cursus|congres|zakenreis)|(?<=(?:zit|ben)\\s+(?:ik\\s+)?(?:(?:dan|die\\s+dag|die\\s+week)\\s+)?)(?:in\\s+het\\s+buitenland|op\\s+een\\s+(?:congres|cursus|training))`],
   // "Helaas." or "dus helaas" on its own: the answer is no.
   ['helaas alleen', 'decline', 0.75, `(?<=^\\s*(?:(?:dus|maar|nee)[\\s,]+)?)helaas[\\s.!]*$`],
   // "Ik zit die dag (helemaal) vol", "mijn agenda zit vol": no room for the meeting.
@@ -195,7 +195,7 @@ const en: Spec[] = [
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   ['not this time', 'decline', 0.85, `not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
-  ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+the\\s+country|on\\s+(?:leave|holiday|vacation))`],
+  ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+(?:the\\s+)?(?:country|office)|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
   ['unable to send', 'decline', 0.88, `(?:unable\\s+to|not\\s+able\\s+to|can't|cannot|won't|will\\s+not)\\s+send\\s+(?:anyone|anybody|someone|a\\s+representative|a\\s+delegate|people|staff)`],
   ["can't (no subject)", 'decline', 0.85, `(?<=^(?:\\s*(?:sorry|unfortunately|no|but|alas)[\\s,!.]*)*)(?:can't|cannot|won't\\s+be\\s+able\\s+to)(?:\\s+(?:make\\s+it|attend|come|join))?(?=\\s*[.,!;]|\\s*$)`],
