@@ -4,17 +4,21 @@
  *   only its start, state quarantined, a review item) and never read whole, from the Maildir and
  *   from IMAP (Dovecot, BODY.PEEK[]<0.N>); the mail behind it is processed as usual;
  * - a message bomb (10,000 MIME parts, or multiparts nested 2,000 deep) goes to the review queue
- *   with its reason, unread, and nothing is sent in answer.
+ *   with its reason, unread, and nothing is sent in answer;
+ * - broken invitee lists, config and event files through the CLI: one line, nothing half done.
  */
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runPoll } from '../jobs/poll.js';
 import { appendMessage, imapUrlOf } from './support/dovecot.js';
-import { createHarness, type Harness, reply, seedEvent } from './support/harness.js';
+import { createHarness, EVENT_YAML, type Harness, reply, seedEvent } from './support/harness.js';
 
+const run = promisify(execFile);
 const T0 = '2026-11-23T09:00:00.000Z';
 const LIMIT = 1024 * 1024;
 const BIG = 50 * 1024 * 1024;
@@ -163,5 +167,57 @@ describe('a message bomb', () => {
     // Roel's bombs changed nothing; Jan's reply was answered.
     expect(await prisma.invitee.findFirst({ where: { email: 'roel@zorgpunt.example' } })).toMatchObject({ status: 'not_invited' });
     expect(await prisma.outboundMail.findMany({ select: { toAddress: true } })).toEqual([{ toAddress: 'jan@walcheren.example' }]);
+  });
+});
+
+describe('bad files through the command line (the built bin/rsvp.js)', () => {
+  const BIN = resolve('bin/rsvp.js');
+  let dir: string;
+  const rsvp = async (args: string[], env: Record<string, string> = {}) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', RSVP_NOW: T0, MAIL_FROM: 'info@inkoop.example', ...env },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (e) {
+      const err = e as { code: number; stdout: string; stderr: string };
+      return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+    }
+  };
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rsvp-bad-cli-'));
+    await writeFile(join(dir, 'event.yaml'), EVENT_YAML);
+    expect((await rsvp(['db', 'migrate'])).code).toBe(0);
+    expect((await rsvp(['event', 'import', 'event.yaml'])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('an invitee list with one bad row among good ones: one line naming the row, nobody imported', async () => {
+    await writeFile(join(dir, 'list.csv'), 'email;naam\na@aanbieder.example;Anna\nb@aanbieder.example;Bert\ngeen adres;Carla\nd@aanbieder.example;Dirk\n');
+    const r = await rsvp(['invitees', 'import', '--event', 'dialoog-2026', 'list.csv']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/line 4: not an email address: "geen adres"/);
+    const list = await rsvp(['list', '--event', 'dialoog-2026', '--json']);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('a config file that is not YAML: one line naming the file and the line', async () => {
+    await writeFile(join(dir, 'broken.yaml'), 'mailbox:\n  batchSize: 5\n\toutbox: x\n');
+    const r = await rsvp(['poll', '--once'], { RSVP_CONFIG: 'broken.yaml' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/broken\.yaml is not valid YAML: .*line 3/);
+  });
+
+  it('an event file that is binary: one line, nothing imported', async () => {
+    await writeFile(join(dir, 'event.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00]));
+    const r = await rsvp(['event', 'import', 'event.bin']);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/event\.bin/);
   });
 });

@@ -60,6 +60,22 @@ export function detectDelimiter(headerLine: string): ',' | ';' {
   return semicolons > commas ? ';' : ',';
 }
 
+/** The line of the last quote that leaves the file with an odd number of quotes ("" counts twice), or null. */
+function openQuoteLine(text: string): number | null {
+  let open = false;
+  let openedOn: number | null = null;
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) line++;
+    else if (c === 0x22) {
+      open = !open;
+      if (open) openedOn = line;
+    }
+  }
+  return open ? openedOn : null;
+}
+
 export function parseInviteeCsv(bytes: Buffer): ParseResult<InviteeRow[]> {
   const { text } = decodeCsv(bytes);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
@@ -74,13 +90,20 @@ export function parseInviteeCsv(bytes: Buffer): ParseResult<InviteeRow[]> {
       bom: true,
     }) as string[][];
   } catch (e) {
-    const err = e as { lines?: number; message: string };
+    const err = e as { lines?: number; message: string; code?: string };
+    if (err.code === 'CSV_QUOTE_NOT_CLOSED') {
+      // csv-parse names the line where the file ended; the person needs the line the quote opened on.
+      const line = openQuoteLine(text);
+      if (line !== null) return { ok: false, problems: [{ line, message: 'a quote (") opened on this line is never closed' }] };
+    }
     return { ok: false, problems: [{ line: err.lines ?? null, message: err.message.split('\n')[0]! }] };
   }
   const header = (records[0] ?? []).map((h) => HEADERS[h.trim().toLowerCase()] ?? null);
   const columns = { email: header.indexOf('email'), name: header.indexOf('name'), organisation: header.indexOf('organisation') };
   if (columns.email < 0) {
-    return { ok: false, problems: [{ line: 1, message: `no "email" column in the header (found: ${(records[0] ?? []).join(', ')})` }] };
+    // A binary file read as text: its control characters would garble the terminal the line goes to.
+    const found = (records[0] ?? []).join(', ').replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, '?').slice(0, 120);
+    return { ok: false, problems: [{ line: 1, message: `no "email" column in the header (found: ${found})` }] };
   }
   const problems: Problem[] = [];
   const rows: InviteeRow[] = [];
