@@ -166,7 +166,7 @@ export function removeQuotes(text: string): string {
 
 /** "Verzonden vanaf mijn iPhone", "Sent from my Galaxy", "Verstuurd vanaf mijn Samsung-apparaat"… */
 const DEVICE_FOOTER =
-  /^\s*(verzonden|verstuurd|gesendet|sent|envoyé|get|download)\s+(vanaf|van|met|via|from|with|von|mit|de)?\s*(mijn|my|meinem|mon)?\s*.{0,40}?(iphone|ipad|android|samsung|galaxy|smartphone|mobiel|mobile|blackberry|outlook|mail voor windows|mail for windows|telefoon|phone|huawei|xiaomi|tablet|ios)\b.{0,40}$/i;
+  /^\s*outlook (voor|for|für) (android|ios|iphone) (downloaden|ophalen|herunterladen)\s*$|^\s*(verzonden|verstuurd|gesendet|sent|envoyé|get|download)\s+(vanaf|van|met|via|from|with|von|mit|de)?\s*(mijn|my|meinem|mon)?\s*.{0,40}?(iphone|ipad|android|samsung|galaxy|smartphone|mobiel|mobile|blackberry|outlook|mail voor windows|mail for windows|telefoon|phone|huawei|xiaomi|tablet|ios)\b.{0,40}$/i;
 
 /** Start of a legal disclaimer; everything from it on is dropped. */
 const DISCLAIMER = [
@@ -191,6 +191,9 @@ const SIGNOFF = [
   /^\s*best\s*(,\s*(\S.{0,40})?)?$/i,
   /^\s*(mit )?(freundlichen|besten|herzlichen)\s+gr(ü|ue)(ß|ss)en\b/i,
   /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*[,.!]?\s*$/i,
+  // "Thanks, Jan", "Met groet,", "Fijne dag!", "Many thanks,", "Alvast bedankt,", "Tot ziens,", "Take care,".
+  /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*,\s*\p{Lu}[\p{L}'’-]*(\s+\p{Lu}[\p{L}'’-]*){0,2}\s*$/iu,
+  /^\s*(met groet(en)?|(fijne|prettige|goede) (dag|middag|avond|week|weekend|werkdag)|(many|much) thanks|thanks (and|&) (kind |best )?regards|alvast (bedankt|dank)|bedankt en tot (dan|ziens)|tot (ziens|gauw|snel)|take care|speak soon|talk soon)\s*[,.!]?\s*$/i,
   // Formal Dutch letters close with "Hoogachtend"; English ones with "Sincerely" / "Yours …".
   /^\s*(hoogachtend|met (de )?meeste hoogachting|(yours )?sincerely|yours (faithfully|truly)|respectfully)\s*[,.]?\s*$/i,
 ];
@@ -261,12 +264,17 @@ function trailingNameStart(lines: string[], senderName: string | null | undefine
   if (start === 0 || end - start > 4) return -1;
   // Own text must remain above it.
   if (!lines.slice(0, start).some((l) => /[\p{L}\p{N}]/u.test(l))) return -1;
-  const first = lines[start]!.trim();
+  // "Jan Jansen | Adviseur | Gemeente Goes": the name before the bar.
+  const first = lines[start]!.trim().split(/\s+[|–—-]\s+/)[0]!;
   if (first.length > 40 || !NAME_SHAPED.test(first)) return -1;
   // "wij komen met:\n\nGert Jan Kosten\nIlona Minderhoud": a list announced above is text.
   const above = lines.slice(0, start).filter((l) => l.trim() !== '');
   if (/:\s*$/.test(above[above.length - 1] ?? '')) return -1;
-  if (lines.slice(start, end).filter((l) => NAME_SHAPED.test(l.trim()) && /\s/.test(l.trim())).length >= 2) return -1;
+  // Two or more names and nothing else is a list of people; a function, a number or an
+  // organisation under the name makes it a signature ("J. Jansen\nAdviseur Jeugd\nT 06-…").
+  const block = lines.slice(start, end).map((l) => l.trim());
+  const signatureLike = block.some((l) => /[\d@|]|www\.|adviseu|medewerk|manager|directeu|director|co[oö]rdinat|secretar|teamleid|beleids|consultant|officer|assisten|gemeente|stichting|zorg|jeugd|bureau|(?<![\p{L}])(?:b\.?v\.?|team)(?![\p{L}])/iu.test(l));
+  if (!signatureLike && block.filter((l) => NAME_SHAPED.test(l) && /\s/.test(l)).length >= 2) return -1;
   const words = fold(first).replace(/[,.]$/, '').split(/[\s-]+/).filter(Boolean);
   const fromWords = new Set(fold(senderName ?? '').split(/[^\p{L}]+/u).filter((w) => w.length > 1));
   if (words.some((w) => fromWords.has(w))) return start;
