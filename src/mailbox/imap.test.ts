@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImapSourceError, parseImapUrl, uidRange } from './imap.js';
+import { groupBySize, ImapSourceError, parseImapUrl, uidRange } from './imap.js';
 
 describe('uidRange', () => {
   it.each([
@@ -35,5 +35,27 @@ describe('parseImapUrl', () => {
     })();
     expect(error?.code).toBe('EIMAPURL');
     expect(error?.message).not.toContain('secret');
+  });
+});
+
+describe('groupBySize', () => {
+  const uids = [1n, 2n, 3n, 4n, 5n];
+  const sizes = (...bytes: number[]) => new Map(bytes.map((b, i) => [BigInt(i + 1), b]));
+
+  it('keeps small messages in one FETCH', () => {
+    expect(groupBySize(uids, sizes(10, 10, 10, 10, 10), 1000, 100)).toEqual([uids]);
+  });
+
+  it('cuts where the sources would pass the budget, in order, a large one alone', () => {
+    expect(groupBySize(uids, sizes(40, 40, 40, 500, 10), 1000, 100)).toEqual([[1n, 2n], [3n], [4n], [5n]]);
+  });
+
+  it('counts a message over maxBytes as maxBytes, since only that much is fetched', () => {
+    expect(groupBySize(uids, sizes(5000, 5000, 5000, 5000, 5000), 20, 100)).toEqual([uids]);
+  });
+
+  it('treats an unknown size as small and an empty list as no FETCH', () => {
+    expect(groupBySize([1n, 2n], new Map(), 1000, 100)).toEqual([[1n, 2n]]);
+    expect(groupBySize([], new Map(), 1000, 100)).toEqual([]);
   });
 });

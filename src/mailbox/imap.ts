@@ -99,8 +99,36 @@ export function uidRange(uids: readonly bigint[]): string {
   return parts.join(',');
 }
 
-/** Messages fetched per FETCH command: bounds memory to FETCH_CHUNK × maxBytes. */
+/** Messages fetched per FETCH command at most. */
 const FETCH_CHUNK = 100;
+/**
+ * Bytes of sources fetched per FETCH command at most (a single larger message alone): the
+ * sources of one command are collected before they are handed on, so without this a chunk of
+ * messages near maxBytes each would hold FETCH_CHUNK × maxBytes in memory (2.5 GB at the defaults).
+ */
+const FETCH_BYTES = 32 * 1024 * 1024;
+
+/**
+ * UIDs in fetch order cut into groups whose sources (each counted up to `maxBytes`) stay within
+ * `budget` bytes; a message larger than the budget forms a group of its own.
+ */
+export function groupBySize(uids: readonly bigint[], sizes: ReadonlyMap<bigint, number>, maxBytes: number, budget = FETCH_BYTES): bigint[][] {
+  const groups: bigint[][] = [];
+  let group: bigint[] = [];
+  let total = 0;
+  for (const uid of uids) {
+    const bytes = Math.min(sizes.get(uid) ?? 0, maxBytes);
+    if (group.length > 0 && total + bytes > budget) {
+      groups.push(group);
+      group = [];
+      total = 0;
+    }
+    group.push(uid);
+    total += bytes;
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
 
 const CONNECTION_CODES = new Set(['NoConnection', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ETIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'GREETING_TIMEOUT', 'CONNECT_TIMEOUT', 'UPGRADE_TIMEOUT']);
 
@@ -327,15 +355,27 @@ export function createImapSource(options: ImapSourceOptions): MailboxSource {
         .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const wanted = Number.isFinite(limit) ? uids.slice(0, limit) : uids;
 
+      const groups: bigint[][] = [];
       for (let i = 0; i < wanted.length; i += FETCH_CHUNK) {
         const chunk = wanted.slice(i, i + FETCH_CHUNK);
+        // RFC822.SIZE first (a few bytes per message), so that one FETCH of sources stays
+        // within FETCH_BYTES however large the messages are.
+        const sizes = new Map<bigint, number>();
+        try {
+          for await (const m of c.fetch(uidRange(chunk), { uid: true, size: true }, { uid: true })) sizes.set(BigInt(m.uid), m.size ?? 0);
+        } catch (e) {
+          throw operationError(e, 'fetching message sizes');
+        }
+        groups.push(...groupBySize(chunk, sizes, maxBytes ?? Number.POSITIVE_INFINITY));
+      }
+      for (const group of groups) {
         // BODY.PEEK[]<0.maxBytes> (RFC 3501 section 6.4.5): a message larger than maxBytes is
         // never transferred whole, and RFC822.SIZE tells whether it was cut.
         const source = maxBytes !== undefined && Number.isFinite(maxBytes) ? { start: 0, maxLength: maxBytes } : true;
         const messages: FetchMessageObject[] = [];
         try {
           // Collected before yielding: no other command may run on the connection inside a FETCH.
-          for await (const message of c.fetch(uidRange(chunk), { uid: true, size: true, internalDate: true, source }, { uid: true })) {
+          for await (const message of c.fetch(uidRange(group), { uid: true, size: true, internalDate: true, source }, { uid: true })) {
             messages.push(message);
           }
         } catch (e) {
