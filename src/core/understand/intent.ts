@@ -195,7 +195,7 @@ const thirdPartyStart =
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
 /**
  * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
  * capitalised word is a name only when it is not one of the words that start Dutch sentences.
@@ -226,7 +226,7 @@ const registersNamedOthers =
   /(?:[Mm]eld|[Mm]elden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag|bij\s+deze)\s+)*(?:(?:\p{Lu}\.\s?)+\s*)?(?:\p{Lu}\p{Ll}+|(?:onze|mijn|de)\s+(?:\p{Ll}+\s+)?(?:directeur|bestuurder|manager|wethouder|voorzitter|teamleider|collega|medewerker|medewerkster|collega's|medewerkers))(?:[^!?\n]{0,120}?)\s+aan(?![\p{L}])|(?:[Rr]egister|[Ss]ign\s+up|[Ee]nrol)\s+(?!(?:me|us|myself)(?![\p{L}]))\S/u;
 
 const substituteMarker =
-  /in\s+mijn\s+plaats|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
+  /in\s+mijn\s+plaats|(?:laat|laten)\s+(?:me|mij|ons)\s+vertegenwoordigen|in\s+plaats\s+van\s+mij|namens\s+mij|(?:mij|me)\s+vervangen|vervangt\s+(?:mij|me)|ter\s+vervanging|in\s+my\s+place|instead\s+of\s+me|on\s+my\s+behalf|replace\s+me|neemt\s+(?:mijn|de)\s+plaats/iu;
 
 const changeMarker = /(?<![\p{L}])(?:toch|alsnog|inmiddels|nu\s+wel|nu\s+toch|after\s+all|now|actually|change\s+of\s+plans?)(?![\p{L}])/iu;
 

@@ -61,9 +61,11 @@ const nl: Spec[] = [
   // "Mijn collega Jeroen Kooman meldt zich hierbij aan".
   ['meldt zich aan', 'accept', 0.88, `(?:meldt|melden)\\s+zich${gapAny(6)}\\s+aan(?![\\p{L}])`],
   // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
-  ['vertegenwoordigd door', 'accept', 0.85, `vertegenwoordigd(?:\\s+(?:zijn|worden|wezen))?\\s+door`],
+  ['vertegenwoordigd door', 'accept', 0.85, `(?:vertegenwoordigd|vertegenwoordigen)(?:\\s+(?:zijn|worden|wezen))?\\s+door|(?:laat|laten)\\s+(?:me|mij|ons)\\s+vertegenwoordigen`],
+  // "Wij zijn met z'n tweeën", "we zijn met 3": a count of who comes.
+  ['wij zijn met', 'accept', 0.88, `(?:wij|we)\\s+(?:zijn|komen)\\s+(?:er\\s+)?(?:dus\\s+|dan\\s+)?met\\s+(?:(?:z'n|zijn|ons)\\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|allen)|\\d{1,2}|twee|drie|vier|vijf|zes)(?![\\p{L}])`],
   // A request to be registered, though asked: "Kunt u mij aanmelden?", "Could you sign us up?".
-  ['verzoek aanmelden', 'accept', 0.85, `(?<=(?:kunt|kan|wilt|wil|zou|zoudt)\\s+(?:u|je|jij|jullie)${gap(2)}\\s+(?:mij|me|ons|mijzelf)${gap(4)}\\s+)(?:aanmelden|inschrijven|noteren|opschrijven|registreren)|(?:can|could|would)\\s+you\\s+(?:please\\s+)?(?:register|sign\\s+up|add|put\\s+down)\\s+(?:me|us)`],
+  ['verzoek aanmelden', 'accept', 0.85, `(?<=(?:kunt|kan|wilt|wil|zou|zoudt)\\s+(?:u|je|jij|jullie)${gap(2)}\\s+(?:mij|me|ons|mijzelf|mijn\\s+collega(?:'s)?|onze\\s+collega(?:'s)?|de\\s+volgende\\s+personen)${gap(4)}\\s+)(?:aanmelden|inschrijven|noteren|opschrijven|registreren)|(?:can|could|would)\\s+you\\s+(?:please\\s+)?(?:register|sign\\s+up|add|put\\s+down|enrol)\\s+(?:me|us|my|our|the\\s+following)(?![\\p{L}])`],
   // "Ik heb het in mijn agenda gezet", "staat genoteerd": the date is kept for the meeting.
   ['in agenda', 'accept', 0.8, `in\\s+(?:mijn|de|onze)\\s+agenda\\s+(?:gezet|genoteerd|opgenomen|gezet|staan|staat|ingepland)|(?:staat|zet|heb|is)${gap(3)}\\s+in\\s+(?:mijn|de|onze)\\s+agenda|(?:put|added|marked|blocked)\\s+(?:it\\s+|the\\s+date\\s+)?in\\s+(?:my|our|the)\\s+(?:calendar|diary|agenda)`],
   // "uw aanmelding is ontvangen" is a registration system talking, not the sender registering.
@@ -119,6 +121,7 @@ const nl: Spec[] = [
   ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!\\s+wachten)`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$|\\s+(?:ivm|i\\.v\\.m|vanwege|wegens|omdat|want|door|op|die|deze)(?![\\p{L}])))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
+  ['niet kunnen zijn', 'decline', 0.9, `niet${gap(3)}\\s+(?:bij\\s+)?kunnen\\s+(?:komen|zijn|deelnemen|aanwezig)|niet${gap(1)}\\s+bij\\s+kunnen\\s+zijn`],
   ['afmelden', 'decline', 0.93, `af\\s*(?:melden|melding|gemeld)|(?:meld|melden)(?:\\s+(?:ik|wij|we))?\\s+(?:me|mij|ons)${gap(6)}\\s+af`],
   ['afzeggen', 'decline', 0.92, `afzeggen|(?:zeg|zeggen)${gap(3)}\\s+af(?![\\p{L}])`],
   ['slaan over', 'decline', 0.9, `(?:sla|slaan)${gap(4)}\\s+over`],
@@ -145,7 +148,7 @@ const nl: Spec[] = [
   // tentative
   ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen|(?:grote|goede|kleine)\\s+kans|wie\\s+weet`],
   // A condition on coming: "ik kom als ik mijn andere afspraak kan verzetten", "mits het past".
-  ['als het kan', 'tentative', 0.85, `(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
+  ['als het kan', 'tentative', 0.85, `mits(?![\\p{L}])|(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['best doen', 'tentative', 0.85, `(?:mijn|ons|m'n)\\s+best${gap(2)}\\s+(?:doen|om)`],
@@ -159,6 +162,8 @@ const nl: Spec[] = [
   // The invitation's own sentences, should a quote slip through the anatomy.
   ['uitnodiging', 'not_rsvp', 1, `(?:of|wanneer)\\s+u${gap(3)}\\s+aanwezig|verzoeken\\s+u|nodigen\\s+u${gap(2)}\\s+uit`],
   // "Ik ben niet meer werkzaam bij deze organisatie", "I am no longer with …": for a person to handle.
+  // "eerder kan ik niet", "later lukt het niet": a time limit on coming, no answer about it.
+  ['eerder kan ik niet', 'not_rsvp', 1, `(?:eerder|later|daarvoor|vroeger|eerder\\s+dan\\s+\\S+)\\s+(?:kan|lukt)\\s+(?:ik|het)\\s+(?:\\S+\\s+)?niet(?![\\p{L}])`],
   ['niet meer werkzaam', 'not_rsvp', 1, `(?:niet\\s+meer|no\\s+longer)\\s+(?:werkzaam|in\\s+dienst|actief|employed|working|with\\s+(?:the|this|our))`],
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
   // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
@@ -191,7 +196,7 @@ const en: Spec[] = [
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
   ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
-  ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
+  ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|double[\\s-]booked|scheduling\\s+conflict|conflicting\\s+(?:appointment|meeting|engagement)|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
   ['not this time', 'decline', 0.85, `not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
@@ -202,7 +207,7 @@ const en: Spec[] = [
   ['no', 'decline', 0.85, `(?<=^\\s*(?:but\\s+)?)no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
-  ['depends', 'tentative', 0.88, `(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
+  ['depends', 'tentative', 0.88, `(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
   ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
