@@ -75,7 +75,7 @@ const nl: Spec[] = [
   ['present', 'accept', 0.85, `(?:ben|zijn)${gap(3)}\\s+present|(?<=^\\s*)present\\s*[!.]*\\s*$`],
   ['ja', 'accept', 0.85, `(?<=^\\s*)(?:ja|akkoord|prima|graag)[\\s,!.]*(?:graag|hoor|zeker|prima|natuurlijk|akkoord)?[\\s,!.]*$`],
   ['bevestig', 'accept', 0.93, `(?:bevestig|bevestigen)${gap(4)}\\s+(?:aanwezigheid|deelname|komst|aanmelding)|hierbij\\s+bevestig`],
-  ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?=\\s+aan|\\s*[.,!]|\\s*$)`],
+  ['deelnemen', 'accept', 0.9, `(?:neem|nemen|wil|willen|graag)${gap(3)}\\s+(?:deel|deelnemen)(?=\\s+(?:aan|met)|\\s*[.,!]|\\s*$)|acte\\s+de\\s+pr[ée]sence`],
   ['kom toch', 'accept', 0.9, `(?:kom|komen|kan|kunnen)${gap(3)}\\s+(?:toch|alsnog)(?:\\s+wel)?(?:${gap(2)}\\s+(?:komen|aanwezig|erbij))?`],
   ['kan komen', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|lukt\\s+het|het\\s+lukt)${gap(4)}\\s+(?:komen|erbij\\s+zijn|er\\s+bij\\s+zijn|aanwezig\\s+zijn|(?:te\\s+)?komen)`],
   ['neem mee', 'accept', 0.9, `(?:neem|nemen)${gap(6)}\\s+mee`],
@@ -131,6 +131,7 @@ const nl: Spec[] = [
   ['afhaken', 'decline', 0.88, `afhaken|(?:haak|haken)${gap(2)}\\s+af(?![\\p{L}])|geen${gap(1)}\\s+(?:capaciteit|ruimte|menskracht|bezetting)(?![\\p{L}])`],
   ['komt niet uit', 'decline', 0.85, `(?:komt|kwam)${gap(3)}\\s+(?:niet|slecht)\\s+uit(?![\\p{L}])|(?<=(?:ben|zijn|zit|zitten)\\s+(?:ik\\s+|wij\\s+|we\\s+)?(?:dan|die\\s+dag|die\\s+middag)\\s+)(?:elders|ergens\\s+anders)`],
   ['iets tussengekomen', 'decline', 0.85, `(?:is|kwam)\\s+(?:er\\s+)?(?:helaas\\s+)?iets\\s+tussen(?:gekomen)?(?![\\p{L}])|tussengekomen|something\\s+(?:has\\s+)?(?:come|came)\\s+up`],
+  ['ik pas', 'decline', 0.85, `(?:ik|wij|we)\\s+(?:pas|passen)(?:\\s+(?:helaas|deze\\s+keer|dit\\s+keer|ervoor))*(?=\\s*[.,!]|\\s*$)|(?:wordt|wordt\\s+het)\\s+(?:helaas\\s+)?(?:niks|niets)(?![\\p{L}])|zit\\s+er${gap(2)}\\s+niet\\s+in(?![\\p{L}])|(?:agenda|planning|rooster)${gap(2)}\\s+(?:laat|staat)${gap(2)}\\s+niet\\s+toe`],
   ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
   ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
@@ -195,10 +196,10 @@ const en: Spec[] = [
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
   // decline
-  ["i can't make it", 'decline', 0.93, `(?:can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
+  ["i can't make it", 'decline', 0.93, `(?:(?:won't|won’t|will\\s+not|wouldn't|would\\s+not)\\s+be\\s+able\\s+to|can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|double[\\s-]booked|scheduling\\s+conflict|conflicting\\s+(?:appointment|meeting|engagement)|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
-  ['not this time', 'decline', 0.85, `not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
+  ['not this time', 'decline', 0.85, `count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
   ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+(?:the\\s+)?(?:country|office)|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
