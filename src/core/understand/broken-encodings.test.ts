@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { readMessage } from './anatomy.js';
 import { classifyRaw } from './classify.js';
-import { parseMessage, scanMimeShape } from './parse.js';
+import { parseMessage, scanMimeShape, shortenLongWords } from './parse.js';
 
 const HEAD = [
   'From: Jan Jansen <jan@zorg.example>',
@@ -161,6 +161,24 @@ describe('broken encodings and charsets', () => {
     const parsed = await parseMessage(raw);
     expect(parsed.problems).toContain('long-blank-runs-shortened');
     expect(parsed.text).toMatch(/^Ik kom graag\.\t{256}Groet, Jan\n?$/);
+  });
+});
+
+describe('shortenLongWords', () => {
+  it('keeps both ends of a word over 2,000 characters and everything around it', () => {
+    const blob = 'A'.repeat(1000) + 'B'.repeat(5000) + 'C'.repeat(1000);
+    const out = shortenLongWords(`Ik kom graag.\n${blob} Groet, Jan`);
+    expect(out).toBe(`Ik kom graag.\n${'A'.repeat(1000)}…${'C'.repeat(1000)} Groet, Jan`);
+  });
+
+  it('leaves text without such words as it is, the very same string', () => {
+    const text = `Ik kom graag. ${'x'.repeat(2000)} tot dan`;
+    expect(shortenLongWords(text)).toBe(text);
+  });
+
+  it('leaves a text of words just under the limit alone', () => {
+    const text = ('y'.repeat(1999) + ' ').repeat(100);
+    expect(shortenLongWords(text)).toBe(text);
   });
 });
 
