@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readMessage } from './anatomy.js';
-import { MAX_ANALYSED_CHARS, relaxPattern, splitClauses } from './intent.js';
+import { MAX_ANALYSED_CHARS, relaxPattern, ruleGate, splitClauses } from './intent.js';
 import { builtInRules } from './rules.js';
 
 const fixturesRoot = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures');
@@ -51,6 +51,21 @@ describe('relaxPattern', () => {
   });
 });
 
+describe('ruleGate', () => {
+  it('finds word parts that every match holds', () => {
+    expect(ruleGate('(?:ik|wij)\\s+kom(?:en)?')).toEqual(['kom']);
+    expect(ruleGate('komen?\\s+x')).toEqual(['kome']);
+    expect(ruleGate('(?:stuur|sturen)\\s+iemand')).toEqual(['iemand']);
+    expect(ruleGate('(?:verhinderd|afwezig)|niet\\s+aanwezig')).toEqual(['verhinderd', 'afwezig', 'aanwezig']);
+    expect(ruleGate('(?<=^\\s*)yes')).toEqual(['yes']);
+  });
+
+  it('gives none when an alternative may match without a word part', () => {
+    expect(ruleGate('ja|\\d+')).toBeNull();
+    expect(ruleGate('(?:foo)?bar|ab')).toBeNull();
+  });
+});
+
 describe('skipping rules that cannot match loses no match', () => {
   const texts: string[] = [
     'Ja!nee, ik kom niet. Maar mijn collega komt wel, K. Jobse, i.v.m. drukte.',
@@ -76,6 +91,9 @@ describe('skipping rules that cannot match loses no match', () => {
           if (!strict.test(clause)) continue;
           checked++;
           expect(relaxed.test(joined), `${rule.id} in "${clause}"`).toBe(true);
+          // The word-part gate before it must let the rule through too.
+          const gate = ruleGate(rule.pattern);
+          if (gate !== null) expect(gate.some((run) => joined.toLowerCase().includes(run)), `gate of ${rule.id} in "${clause}"`).toBe(true);
         }
       }
     }

@@ -138,6 +138,132 @@ export function relaxPattern(pattern: string): string | null {
 
 const relaxedCache = new Map<string, RegExp | null>();
 
+/** Top-level alternatives of a pattern source (split at "|" outside groups and classes). */
+function alternatives(source: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      out.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(source.slice(start));
+  return out;
+}
+
+/** The index of the parenthesis that closes the group opening at `open`, or -1. */
+function closingParen(source: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < source.length; i++) {
+    const c = source[i]!;
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Whether the quantifier at `at` (or none) lets the element before it occur zero times. */
+const optionalAt = (source: string, at: number) => {
+  const q = source[at];
+  return q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(source.slice(at)));
+};
+
+/**
+ * Word parts of which every match of `seq` (a sequence without top-level "|") holds at least one:
+ * a run of plain letters outside groups, or a group that is not optional whose alternatives each
+ * have their own. The smallest such set with the longest parts is kept; null when there is none.
+ */
+function requiredSet(seq: string, depthLeft = 4): string[] | null {
+  const candidates: string[][] = [];
+  let run = '';
+  const end = () => {
+    if (run.length >= 3) candidates.push([run]);
+    run = '';
+  };
+  for (let i = 0; i < seq.length; i++) {
+    const c = seq[i]!;
+    if (c === '\\') {
+      end();
+      i++;
+      if (seq[i + 1] === '{') i = seq.indexOf('}', i);
+      if (i < 0) return null;
+      continue;
+    }
+    if (c === '[') {
+      end();
+      let j = i + 1;
+      while (j < seq.length && seq[j] !== ']') j += seq[j] === '\\' ? 2 : 1;
+      i = j;
+      continue;
+    }
+    if (c === '(') {
+      end();
+      const close = closingParen(seq, i);
+      if (close < 0) return null;
+      if (!optionalAt(seq, close + 1) && depthLeft > 0) {
+        const inner = seq.slice(i, close + 1).replace(/^\((?:\?:|\?<[\p{L}\d_]+>)?/u, '').slice(0, -1);
+        const sets = alternatives(inner).map((alt) => requiredSet(alt, depthLeft - 1));
+        if (sets.every((x) => x !== null)) candidates.push([...new Set(sets.flat() as string[])]);
+      }
+      i = close;
+      continue;
+    }
+    if (/[\p{L}']/u.test(c) && !optionalAt(seq, i + 1)) {
+      run += c.toLowerCase();
+      if (seq[i + 1] === '+' || seq[i + 1] === '{') end();
+    } else end();
+  }
+  end();
+  if (candidates.length === 0) return null;
+  // Fewest parts first, then the longest shortest part: the most selective test.
+  candidates.sort((a, b) => a.length - b.length || Math.min(...b.map((x) => x.length)) - Math.min(...a.map((x) => x.length)));
+  return candidates[0]!;
+}
+
+/**
+ * A cheap necessary condition for a rule: word parts of which every match holds at least one,
+ * tested with indexOf on the lower-cased text before any regular expression runs. null when some
+ * alternative has none (the rule is then tested by its relaxed pattern alone).
+ */
+export function ruleGate(pattern: string): string[] | null {
+  const source = relaxPattern(pattern);
+  if (source === null) return null;
+  const runs: string[] = [];
+  for (const alt of alternatives(source)) {
+    const set = requiredSet(alt);
+    if (set === null) return null;
+    runs.push(...set);
+  }
+  return [...new Set(runs)];
+}
+
+const gateCache = new Map<string, string[] | null>();
+
 /**
  * The rules that can match some clause. A clause is a substring of the joined text and only the
  * assertions look outside a match, so a rule whose relaxed pattern finds nothing in the joined
@@ -145,7 +271,14 @@ const relaxedCache = new Map<string, RegExp | null>();
  * in a short reply, which saves running every rule on every clause.
  */
 function rulesThatMayMatch(joined: string, rules: IntentRule[]): IntentRule[] {
+  const lower = joined.toLowerCase();
   return rules.filter((rule) => {
+    let gate = gateCache.get(rule.pattern);
+    if (gate === undefined) {
+      gate = ruleGate(rule.pattern);
+      gateCache.set(rule.pattern, gate);
+    }
+    if (gate !== null && !gate.some((run) => lower.includes(run))) return false;
     let re = relaxedCache.get(rule.pattern);
     if (re === undefined) {
       const source = relaxPattern(rule.pattern);
