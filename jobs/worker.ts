@@ -69,7 +69,10 @@ export interface WorkerHandle {
 }
 
 function firstLine(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
+  // Prisma's messages open with a blank line and "Invalid `prisma.x.y()` invocation", and end
+  // with the reason (a lost database connection); the first line alone would be empty.
+  const lines = (e instanceof Error ? e.message : String(e)).split('\n').map((l) => l.trim()).filter(Boolean);
+  return (/^Invalid `/.test(lines[0] ?? '') ? lines.at(-1) : lines[0]) ?? String(e);
 }
 
 export function startWorker(app: App, options: WorkerOptions = {}): WorkerHandle {
