@@ -40,6 +40,9 @@ const gap = (n: number): string => `(?:\\s+[\\p{L}\\p{N}'’\\u2024-]+){0,${n}}?
 /** Up to n words in between that may carry punctuation ("mijn collega (in de cc)"), within a sentence. */
 const gapAny = (n: number): string => `(?:\\s+[^\\s.!?]+){0,${n}}?`;
 
+/** An infinitive after "niet" that is not about coming ("openen", "wachten"), as a look-ahead body. */
+const otherVerb = `\\s+(?!(?:komen|zijn|aanwezig|deelnemen|aansluiten|meedoen|aanschuiven|gaan|erbij|bijwonen)(?![\\p{L}]))[\\p{L}]+en(?![\\p{L}])`;
+
 type Spec = [id: string, effect: IntentRuleEffect, weight: number, source: string];
 
 const nl: Spec[] = [
@@ -118,7 +121,8 @@ const nl: Spec[] = [
   ['deelname: nee', 'decline', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:nee|no)(?![\\p{L}])`],
   ['kan niet (zonder ik)', 'decline', 0.88, `(?<=^(?:\\s*(?:sorry|helaas|nee|jammer|excuses|maar)[\\s,!.]*)*)(?:kan|kunnen)\\s+(?:(?:helaas|dus|echt|er|dan|die\\s+dag|toch)\\s+)*niet(?!\\s+wachten)`],
   ['niet redden', 'decline', 0.88, `(?:red|redden)${gap(3)}\\s+niet|niet${gap(2)}\\s+redden`],
-  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!\\s+wachten)|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!\\s+wachten)`],
+  // "niet" before another verb is about that verb ("kan ik de presentatie niet openen", "niet wachten").
+  ['ik kan helaas niet', 'decline', 0.92, `(?:ik|ikzelf|zelf|wij|we)\\s+(?:kan|kunnen)${gap(3)}\\s+niet(?!${otherVerb})|(?:kan|kunnen)\\s+(?:ik|wij|we)${gap(5)}\\s+niet(?!${otherVerb})`],
   ['niet aanwezig', 'decline', 0.93, `niet${gap(3)}\\s+(?:aanwezig|komen|erbij|er\\s+bij|bij\\s+zijn|deelnemen|aansluiten|aanschuiven|bij(?=\\s*[.,!;]|\\s*$|\\s+(?:ivm|i\\.v\\.m|vanwege|wegens|omdat|want|door|op|die|deze)(?![\\p{L}])))|geen${gap(1)}\\s+(?:deelname|vertegenwoordiging|afvaardiging)`],
   ['verhinderd', 'decline', 0.93, `verhinderd|verhindering`],
   ['niet kunnen zijn', 'decline', 0.9, `niet${gap(3)}\\s+(?:bij\\s+)?kunnen\\s+(?:komen|zijn|deelnemen|aanwezig)|niet${gap(1)}\\s+bij\\s+kunnen\\s+zijn`],
@@ -132,6 +136,8 @@ const nl: Spec[] = [
   ['komt niet uit', 'decline', 0.85, `(?:komt|kwam)${gap(3)}\\s+(?:niet|slecht)\\s+uit(?![\\p{L}])|(?<=(?:ben|zijn|zit|zitten)\\s+(?:ik\\s+|wij\\s+|we\\s+)?(?:dan|die\\s+dag|die\\s+middag)\\s+)(?:elders|ergens\\s+anders)`],
   ['iets tussengekomen', 'decline', 0.85, `(?:is|kwam)\\s+(?:er\\s+)?(?:helaas\\s+)?iets\\s+tussen(?:gekomen)?(?![\\p{L}])|tussengekomen|something\\s+(?:has\\s+)?(?:come|came)\\s+up`],
   ['ik pas', 'decline', 0.85, `(?:ik|wij|we)\\s+(?:pas|passen)(?:\\s+(?:helaas|deze\\s+keer|dit\\s+keer|ervoor))*(?=\\s*[.,!]|\\s*$)|(?:wordt|wordt\\s+het)\\s+(?:helaas\\s+)?(?:niks|niets)(?![\\p{L}])|zit\\s+er${gap(2)}\\s+niet\\s+in(?![\\p{L}])|(?:agenda|planning|rooster)${gap(2)}\\s+(?:laat|staat)${gap(2)}\\s+niet\\s+toe`],
+  // "Helaas niet.", "Unfortunately not.", "Sorry, no.": regret right before the negation.
+  ['helaas niet', 'decline', 0.8, `(?:helaas|jammer(?:\\s+genoeg)?|spijtig\\s+genoeg|unfortunately|sadly|regrettably|afraid|sorry)[\\s,]+(?:niet|not|no|nee)(?=\\s*[.,!]|\\s*$)`],
   ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
   ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
