@@ -4,10 +4,14 @@
  */
 import type { App } from '../src/app.js';
 import { findEvent } from '../src/events/events.js';
-import { enqueueMail } from '../src/outbox/outbox.js';
+import { outboxRow } from '../src/outbox/outbox.js';
+import { isRetryableDbError, isUniqueViolation, withRetry } from '../src/db/client.js';
 import { composeInvitation } from '../src/mail/compose.js';
 import { plusAddress } from '../src/core/rsvp/match.js';
-import { runSend } from './send.js';
+import { backgroundSender, runSend } from './send.js';
+
+/** Invitations queued per transaction. */
+const CHUNK = 100;
 
 export class EventClosedError extends Error {
   readonly code = 'ECLOSED';
@@ -33,32 +37,57 @@ export async function runInvite(app: App, slug: string, options: InviteOptions =
   );
   let queued = 0;
   let skipped = 0;
-  for (const invitee of invitees) {
-    options.onProgress?.(queued + skipped, invitees.length);
-    if (suppressed.has(invitee.email)) {
-      skipped++;
-      continue;
+  // Invitations are queued a chunk at a time (one transaction, one insert, one update per chunk),
+  // and the chunks already committed are sent while the next ones are rendered.
+  const early = backgroundSender(app);
+  for (let start = 0; start < invitees.length; start += CHUNK) {
+    const rows: ReturnType<typeof outboxRow>[] = [];
+    const ids: string[] = [];
+    for (const invitee of invitees.slice(start, start + CHUNK)) {
+      options.onProgress?.(queued + skipped, invitees.length);
+      if (suppressed.has(invitee.email)) {
+        skipped++;
+        continue;
+      }
+      const mail = await composeInvitation(app.renderer, { event, invitee, organiser: app.organiser });
+      const replyTo = app.config.mailbox.plusAddressing
+        ? plusAddress(app.organiser.address, invitee.token, app.config.mailbox.plusSeparator)
+        : null;
+      rows.push(
+        outboxRow(app.organiser.address, {
+          kind: 'invitation',
+          dedupeKey: `invitation:${invitee.id}:${event.sequence}`,
+          eventId: event.id,
+          inviteeId: invitee.id,
+          to: { address: invitee.email, name: invitee.name },
+          ...mail,
+          headers: replyTo ? { 'Reply-To': replyTo } : {},
+          now,
+        }),
+      );
+      ids.push(invitee.id);
+      queued++;
     }
-    const mail = await composeInvitation(app.renderer, { event, invitee, organiser: app.organiser });
-    const replyTo = app.config.mailbox.plusAddressing
-      ? plusAddress(app.organiser.address, invitee.token, app.config.mailbox.plusSeparator)
-      : null;
-    await prisma.$transaction(async (tx) => {
-      await enqueueMail(tx, app.organiser.address, {
-        kind: 'invitation',
-        dedupeKey: `invitation:${invitee.id}:${event.sequence}`,
-        eventId: event.id,
-        inviteeId: invitee.id,
-        to: { address: invitee.email, name: invitee.name },
-        ...mail,
-        headers: replyTo ? { 'Reply-To': replyTo } : {},
-        now,
-      });
-      await tx.invitee.update({ where: { id: invitee.id }, data: { status: 'invited', invitedAt: now } });
-    });
-    queued++;
+    if (ids.length === 0) continue;
+    // Another `invite` running at once may insert the same keys first: the unique key fails
+    // this chunk, and its retry finds those rows and leaves them out.
+    await withRetry(
+      () =>
+        prisma.$transaction(async (tx) => {
+          const existing = new Set(
+            (await tx.outboundMail.findMany({ where: { dedupeKey: { in: rows.map((r) => r.dedupeKey) } }, select: { dedupeKey: true } })).map((m) => m.dedupeKey),
+          );
+          const fresh = rows.filter((r) => !existing.has(r.dedupeKey));
+          if (fresh.length > 0) await tx.outboundMail.createMany({ data: fresh });
+          await tx.invitee.updateMany({ where: { id: { in: ids } }, data: { status: 'invited', invitedAt: now } });
+        }),
+      8,
+      (e) => isRetryableDbError(e) || isUniqueViolation(e),
+    );
+    early.kick();
   }
+  const before = await early.finish();
   options.onProgress?.(queued + skipped, invitees.length);
   const sent = await runSend(app);
-  return { invitations: queued, suppressed: skipped, sent: sent.sent, retrying: sent.retrying };
+  return { invitations: queued, suppressed: skipped, sent: before.sent + sent.sent, retrying: before.retrying + sent.retrying };
 }

@@ -5,7 +5,7 @@ import type { App } from '../src/app.js';
 import { ingest } from '../src/inbound/ingest.js';
 import { processDepsOf, processPending } from '../src/inbound/process.js';
 import type { MailboxSource } from '../src/mailbox/types.js';
-import { runSend } from './send.js';
+import { backgroundSender, runSend } from './send.js';
 
 export interface PollOptions {
   /**
@@ -61,42 +61,6 @@ export async function runPoll(app: App, options: PollOptions = {}) {
     sent: before.sent + sent.sent,
     retrying: before.retrying + sent.retrying,
     sendFailed: before.failed + sent.failed,
-  };
-}
-
-/**
- * Runs the send job whenever kicked, one run at a time; a kick during a run asks for one more.
- * Every mail it touches is claimed first (deliverDue), so it is as safe as a separate `send`.
- * Its errors are logged: the poll's own send at the end meets them again.
- */
-function backgroundSender(app: App) {
-  const total = { sent: 0, retrying: 0, failed: 0 };
-  let running: Promise<void> | null = null;
-  let again = false;
-  const loop = async () => {
-    do {
-      again = false;
-      try {
-        const r = await runSend(app);
-        total.sent += r.sent;
-        total.retrying += r.retrying;
-        total.failed += r.failed;
-      } catch (e) {
-        app.logger.warn({ error: e instanceof Error ? e.message.split('\n')[0] : String(e) }, 'sending during the poll failed; retried after it');
-        again = false;
-      }
-    } while (again);
-    running = null;
-  };
-  return {
-    kick() {
-      if (running) again = true;
-      else running = loop();
-    },
-    async finish() {
-      while (running) await running;
-      return total;
-    },
   };
 }
 

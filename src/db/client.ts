@@ -62,7 +62,8 @@ async function openSqlite(target: DatabaseTarget, options: OpenOptions): Promise
   // With libsql's default busy timeout of 0, a second process on the same file gets SQLITE_BUSY
   // and the connection can silently lose later writes (libsql-client-ts#352); the timeout reaches
   // every connection the adapter opens, unlike a PRAGMA.
-  const Factory = syncNormal(PrismaLibSql);
+  await reuseStatements();
+  const Factory = steadyConnections(PrismaLibSql);
   const adapter = new Factory({ url: file === ':memory:' ? ':memory:' : `file:${file}`, timeout: options.busyTimeoutMs ?? 10_000 });
   const prisma = new PrismaClient({ adapter }) as unknown as PrismaClient;
   // WAL lets readers (rsvp list) run while the worker writes; it is stored in the file, so
@@ -71,51 +72,117 @@ async function openSqlite(target: DatabaseTarget, options: OpenOptions): Promise
   return prisma;
 }
 
-type LibSqlFactory = typeof import('@prisma/adapter-libsql').PrismaLibSql;
+/** Prepared statements kept per connection (least recently used dropped beyond this). */
+const STATEMENTS_PER_CONNECTION = 200;
 
 /**
- * The libsql adapter with `PRAGMA synchronous=NORMAL` on every connection it opens. SQLite's
- * default (FULL) syncs the WAL to disk at every commit: about 2.6 ms on this project's machines,
- * longer than everything else a small write costs, and it blocks the event loop (libsql is
- * synchronous). In WAL mode NORMAL is still atomic and consistent, and a committed transaction
- * survives the process being killed (kill -9, a crash): only a power loss or OS crash can undo
- * the last commits before the next checkpoint (https://www.sqlite.org/pragma.html#pragma_synchronous,
- * https://www.sqlite.org/wal.html). The pragma is per connection and may not be changed inside a
- * transaction, and the libsql client hands its connection to each transaction and opens a new
- * one lazily (@libsql/client sqlite3.js transaction()), so it is set on each new connection
- * before its first statement.
+ * libsql's Statement is never finalized: a statement prepared and dropped keeps its compiled
+ * form and the values bound to it in native memory for the life of the process (about 4 KB
+ * plus the values: 1.4 MB for a batch of 50 confirmations inserted at once), and
+ * @libsql/client prepares every statement afresh. So the RSS of a poll grew with the backlog,
+ * 30 MB per 1,000 messages. Here each connection keeps its statements by SQL text and runs them
+ * again, which binds the new values over the old: memory stays bounded by the few distinct
+ * statements Prisma generates. @libsql/client uses a statement only within one synchronous
+ * call (prepare, bind, run or read all rows), so sharing one between calls is safe.
  */
-function syncNormal(Base: LibSqlFactory): LibSqlFactory {
+async function reuseStatements(): Promise<void> {
+  const { default: LibsqlDatabase } = await import('libsql');
+  const proto = LibsqlDatabase.prototype as unknown as { prepare(sql: string): unknown; __statementsReused?: boolean };
+  if (proto.__statementsReused) return;
+  const prepare = proto.prepare;
+  const caches = new WeakMap<object, Map<string, unknown>>();
+  proto.prepare = function (this: object, sql: string) {
+    let cache = caches.get(this);
+    if (!cache) caches.set(this, (cache = new Map()));
+    let statement = cache.get(sql);
+    if (statement !== undefined) {
+      cache.delete(sql);
+    } else {
+      statement = prepare.call(this, sql);
+      if (cache.size >= STATEMENTS_PER_CONNECTION) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
+  proto.__statementsReused = true;
+}
+
+type LibSqlFactory = typeof import('@prisma/adapter-libsql').PrismaLibSql;
+type LibSqlClient = ReturnType<InstanceType<LibSqlFactory>['createClient']>;
+
+/**
+ * The libsql adapter with two fixes for a long-running process on a SQLite file:
+ *
+ * - Transactions on one connection kept open. @libsql/client hands its connection to each
+ *   transaction and opens a new one for what follows (sqlite3.js transaction()), and never closes
+ *   the one it handed over: each poll batch left a connection with its page cache behind until
+ *   the garbage collector, which does not see native memory, got to it (RSS grew with the
+ *   backlog, to 500 MB after 2,000 messages). Here transactions run on a second client whose one
+ *   connection stays open; the adapter runs one transaction at a time anyway (its mutex).
+ * - `PRAGMA synchronous=NORMAL` on both connections. SQLite's default (FULL) syncs the WAL to
+ *   disk at every commit: about 2.6 ms on this project's machines, longer than everything else a
+ *   small write costs, and blocking the event loop (libsql is synchronous). In WAL mode NORMAL
+ *   is still atomic and consistent, and a committed transaction survives the process being
+ *   killed (kill -9, a crash); only a power loss or OS crash can undo the last commits
+ *   (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html).
+ *   The pragma is per connection and may not be changed inside a transaction.
+ */
+function steadyConnections(Base: LibSqlFactory): LibSqlFactory {
   return class extends Base {
     override createClient(config: Parameters<InstanceType<LibSqlFactory>['createClient']>[0]) {
-      const client = super.createClient(config);
-      let fresh = true;
-      const ready = async () => {
-        if (!fresh) return;
-        fresh = false;
+      const main = super.createClient(config);
+      if (config.url === ':memory:' || config.url === 'file::memory:') return main;
+      const txClient = super.createClient(config);
+      const prepared = new WeakSet<LibSqlClient>();
+      const ready = async (client: LibSqlClient) => {
+        if (prepared.has(client)) return;
+        prepared.add(client);
         await client.execute('PRAGMA synchronous=NORMAL');
       };
-      return new Proxy(client, {
+      let open = false;
+      const BEGIN: Record<string, string> = { write: 'BEGIN IMMEDIATE', read: 'BEGIN TRANSACTION READONLY', deferred: 'BEGIN DEFERRED' };
+      const transaction = async (mode: string = 'write') => {
+        await ready(txClient);
+        // A transaction left open by an error nobody rolled back must not swallow the next one.
+        if (open) await txClient.execute('ROLLBACK').catch(() => {});
+        await txClient.execute(BEGIN[mode] ?? 'BEGIN IMMEDIATE');
+        open = true;
+        const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
+          if (!open) return;
+          await txClient.execute(sql);
+          open = false;
+        };
+        return {
+          execute: (stmt: Parameters<LibSqlClient['execute']>[0]) => txClient.execute(stmt),
+          batch: (stmts: Parameters<LibSqlClient['batch']>[0]) => txClient.batch(stmts),
+          executeMultiple: (sql: string) => txClient.executeMultiple(sql),
+          commit: () => end('COMMIT'),
+          rollback: () => end('ROLLBACK').catch(() => {}),
+          close: () => void end('ROLLBACK').catch(() => {}),
+          get closed() {
+            return !open;
+          },
+        };
+      };
+      return new Proxy(main, {
         get(target, prop, receiver) {
+          if (prop === 'transaction') return transaction;
+          if (prop === 'close') {
+            return () => {
+              txClient.close();
+              target.close();
+            };
+          }
           const value = Reflect.get(target, prop, receiver);
           if (prop === 'execute' || prop === 'batch' || prop === 'executeMultiple' || prop === 'migrate') {
             return async (...args: unknown[]) => {
-              await ready();
+              await ready(target);
               return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          if (prop === 'transaction') {
-            return async (...args: unknown[]) => {
-              await ready();
-              const tx = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-              // The connection went with the transaction; the next statement opens a new one.
-              fresh = true;
-              return tx;
             };
           }
           return typeof value === 'function' ? value.bind(target) : value;
         },
-      });
+      }) as LibSqlClient;
     }
   } as LibSqlFactory;
 }

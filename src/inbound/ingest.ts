@@ -12,6 +12,7 @@ import { isRetryableDbError, isUniqueViolation, withRetry } from '../db/client.j
 import type { Logger } from '../log.js';
 import { firstHeader, readHeaderBlock, readMessageIds } from '../core/understand/parse.js';
 import type { FetchedMessage, MailboxSource } from '../mailbox/types.js';
+import { relieveHeap } from '../heap.js';
 
 export interface IngestOptions {
   prisma: PrismaClient;
@@ -95,6 +96,7 @@ async function ingestAll(options: IngestOptions): Promise<IngestSummary> {
     summary.quarantined += result.quarantined;
     for (const message of batch) await mailbox.acknowledge(message);
     logger.debug({ mailbox: mailbox.key, ...result }, 'batch stored');
+    relieveHeap();
     // A source that ignores the cursor (Maildir) returns nothing more once acknowledged; an IMAP
     // source continues after the stored UID.
     if (batch.length < options.batchSize) break;

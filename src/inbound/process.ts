@@ -13,6 +13,7 @@ import { withRetry } from '../db/client.js';
 import { type BulkColumnType, bulkUpdate } from '../db/bulk.js';
 import type { Logger } from '../log.js';
 import { isClaimStale } from '../claims.js';
+import { relieveHeap } from '../heap.js';
 import { readMessage } from '../core/understand/anatomy.js';
 import { classifyMessage } from '../core/understand/classify.js';
 import type { Classification, MessageAnatomy } from '../core/understand/types.js';
@@ -168,6 +169,7 @@ export async function processPending(deps: ProcessDeps): Promise<ProcessSummary>
       }
     }
     deps.onProgress?.(summary.processed + summary.failed);
+    relieveHeap();
   }
   return summary;
 }

@@ -11,6 +11,7 @@ import { withRetry } from '../db/client.js';
 import type { Logger } from '../log.js';
 import { type MailSender, SendError } from '../sender/types.js';
 import { isClaimStale } from '../claims.js';
+import { relieveHeap } from '../heap.js';
 import { isAddressRefusal, markRefusedAddress } from './refused-address.js';
 
 export type OutboundKind =
@@ -197,6 +198,7 @@ export async function deliverDue(options: DeliverOptions): Promise<DeliverSummar
       }
     });
     await Promise.all(lanes);
+    relieveHeap();
   }
   return summary;
 }
