@@ -114,8 +114,9 @@ const nl: Spec[] = [
   // "Petra van Dam komt in mijn plaats", "Jan komt wel": someone else comes (intent.ts tells who).
   ['x komt', 'accept', 0.85, `(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
   ['willen komen', 'accept', 0.85, `(?:wil|willen)\\s+(?:graag\\s+)?(?:\\S+\\s+){0,4}?(?:komen|aanwezig\\s+zijn|deelnemen|erbij\\s+zijn)(?![\\p{L}])`],
+  ['ga erbij zijn', 'accept', 0.88, `(?:ga|gaan)\\s+(?:erbij|er${gap(3)}\\s+bij)\\s+zijn|(?:zou|zouden)\\s+er${gap(3)}\\s+bij\\s+zijn|(?:zou|zouden)\\s+graag\\s+(?:komen|aanwezig\\s+zijn|deelnemen)`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
-  ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d)`],
+  ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d{1,2}|at\\s+the\\s+(?:meeting|session|consultation))`],
   // decline
   ['ik kom niet', 'decline', 0.93, `(?:ik|wij|we)\\s+(?:kom|komen)${gap(3)}\\s+niet(?!\\s+alleen)|(?:kom|komen)\\s+(?:ik|wij|we)${gap(3)}\\s+niet(?!\\s+alleen)`],
   ['deelname: nee', 'decline', 0.88, `(?:deelname|aanwezig|aanwezigheid|komst|attendance|attending)\\s*[:=]\\s*(?:nee|no)(?![\\p{L}])`],
@@ -138,6 +139,8 @@ const nl: Spec[] = [
   ['ik pas', 'decline', 0.85, `(?:ik|wij|we)\\s+(?:pas|passen)(?:\\s+(?:helaas|deze\\s+keer|dit\\s+keer|ervoor))*(?=\\s*[.,!]|\\s*$)|(?:wordt|wordt\\s+het)\\s+(?:helaas\\s+)?(?:niks|niets)(?![\\p{L}])|zit\\s+er${gap(2)}\\s+niet\\s+in(?![\\p{L}])|(?:agenda|planning|rooster)${gap(2)}\\s+(?:laat|staat)${gap(2)}\\s+niet\\s+toe`],
   // "Helaas niet.", "Unfortunately not.", "Sorry, no.": regret right before the negation.
   ['helaas niet', 'decline', 0.8, `(?:helaas|jammer(?:\\s+genoeg)?|spijtig\\s+genoeg|unfortunately|sadly|regrettably|afraid|sorry)[\\s,]+(?:niet|not|no|nee)(?=\\s*[.,!]|\\s*$)`],
+  // Flemish: "Ik geraak er niet", "ik zal er niet geraken".
+  ['geraak er niet', 'decline', 0.88, `(?:geraak|geraken)${gap(2)}\\s+(?:er\\s+)?niet(?![\\p{L}])|niet${gap(1)}\\s+geraken`],
   ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
   ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
@@ -159,6 +162,8 @@ const nl: Spec[] = [
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['best doen', 'tentative', 0.85, `(?:mijn|ons|m'n)\\s+best${gap(2)}\\s+(?:doen|om)`],
+  // "Ik laat het u zo snel mogelijk weten" (not "ik laat u weten dat ik niet kom").
+  ['laat het weten', 'tentative', 0.8, `(?:laat|laten)\\s+(?:het\\s+)?(?:u\\s+|je\\s+|jullie\\s+)?(?:[\\p{L}\\d]+\\s+){0,4}?weten(?=\\s*[.!]|\\s*$)`],
   ['ik probeer te komen', 'tentative', 0.9, `(?:probeer|proberen|hoop|hopen)${gap(3)}\\s+(?:te\\s+komen|aanwezig\\s+te\\s+zijn|erbij\\s+te\\s+zijn|aan\\s+te\\s+schuiven|te\\s+zijn)`],
   ['waarschijnlijk', 'tentative', 0.85, `waarschijnlijk|vermoedelijk|als\\s+het\\s+lukt|indien\\s+mogelijk|als\\s+(?:mijn\\s+)?agenda\\s+het\\s+toelaat`],
   // negation
@@ -197,7 +202,7 @@ const en: Spec[] = [
   ['yes', 'accept', 0.85, `(?<=^\\s*)yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend|be\\s+attending|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
   ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
-  ['plan to attend', 'accept', 0.85, `(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
+  ['plan to attend', 'accept', 0.85, `(?:my|our)\\s+pleasure\\s+to\\s+(?:attend|come|join)|(?:pleased|honoured|honored)\\s+to\\s+(?:confirm|accept)|(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
   ['unavailable', 'decline', 0.85, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i\\s+will\\s+be|i'll\\s+be)(?:\\s+\\S+)?\\s+)(?:unavailable|not\\s+available)`],
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
@@ -216,7 +221,7 @@ const en: Spec[] = [
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
   ['depends', 'tentative', 0.88, `(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
-  ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
+  ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|shall|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
   ['not', 'negation', 1, `not|never|cannot|can't|won't|don't|isn't|aren't`],
   // questions
