@@ -14,6 +14,7 @@ function values(headers: HeaderMap, name: string): string[] {
 const AUTO_SUBJECT: Array<[RegExp, string]> = [
   [/^\s*(automatisch antwoord|automatisch beantwoord|automatische reactie|automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|automatische antwort|abwesenheitsnotiz|réponse automatique|respuesta automática)\b/i, 'auto'],
   [/^\s*(afwezig(heid|heidsmelding)?|niet aanwezig|out of (the )?office|ooo\b|abwesend|vacation|vakantie)\b/i, 'out-of-office'],
+  [/^\s*(away|absent|on leave|annual leave|afwezig)\s*:/i, 'out-of-office'],
   [/\b(out of (the )?office|afwezigheidsmelding|abwesenheitsnotiz|automatic reply|automatisch antwoord)\b/i, 'out-of-office'],
 ];
 
@@ -31,6 +32,9 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
   [/\b(i am|i'm)\b(?:[^.\n]|\.(?=\d)){0,20}\bcurrently out of (the )?office\b/i, 'en-out-of-office'],
   [/\b(with|have) limited access to (my )?e-?mail\b/i, 'en-limited-access'],
+  // An answer promised on return: "will respond on my return", "ik reageer na mijn terugkomst".
+  [/\b(will|shall|i'll)\s+(respond|reply|answer|get back to you)\b[^.\n]{0,60}\b(on|upon|after|when)\s+(my return|i return|i am back|i'm back|i get back)\b/i, 'en-on-return'],
+  [/\b(reageer|antwoord|beantwoord|kom)\b[^.\n]{0,60}\b(na mijn terugkomst|zodra ik (weer )?terug ben|bij (mijn )?terugkomst)\b/i, 'nl-on-return'],
   // Said of itself: "Dit is een automatisch antwoord", "This is an automated response".
   [/\b(dit is een automatisch(e)? (antwoord|bericht|reactie|gegenereerd)|this is an? (automated|automatic|auto-generated) (response|reply|message|e-?mail))\b/i, 'self-declared'],
   // Part-time workers' notices: "Uw e-mail wordt op mijn eerstvolgende werkdag beantwoord."
@@ -47,7 +51,8 @@ const OOO_BODY: Array<[RegExp, string]> = [
 
 /** A human reply talking about the meeting is not an out-of-office, whatever else it says. */
 const ABOUT_THE_MEETING =
-  /\b(kom|komen|aanwezig zijn bij|aanmelden|aanmelding|afmelden|uitnodiging|bijeenkomst|consultatie|attend|attending|invitation|rsvp)\b/i;
+  // "attend to your message" (an out-of-office) is not attending the meeting.
+  /\b(kom|komen|aanwezig zijn bij|aanmelden|aanmelding|afmelden|uitnodiging|bijeenkomst|consultatie|attend(?! to\b| (a|an|another)\b)|attending(?! (a|an|another)\b)|invitation|rsvp)\b/i;
 
 /** Sender local parts that nobody reads (and that must never be answered). */
 const NO_REPLY_LOCAL =

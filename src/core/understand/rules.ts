@@ -112,7 +112,7 @@ const nl: Spec[] = [
   // "Noteer mij maar", "U mag mij noteren", "Ik schrijf me in".
   ['noteer mij', 'accept', 0.88, `(?:noteer|noteert|schrijf|schrijft)\\s+(?:u\\s+)?(?:mij|me|ons)(?:\\s+(?:maar|ook|graag|dan))*(?:\\s+in)?(?=\\s*[.,!]|\\s*$)|(?<=(?:mij|me|ons)\\s+)(?:noteren|inschrijven|opschrijven)|(?:schrijf|schrijven)\\s+(?:mij|me|ons|mijzelf)${gap(3)}\\s+in(?![\\p{L}])`],
   // "Petra van Dam komt in mijn plaats", "Jan komt wel": someone else comes (intent.ts tells who).
-  ['x komt', 'accept', 0.85, `(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
+  ['x komt', 'accept', 0.85, `vervangt\\s+(?:mij|me|ons)(?![\\p{L}])|(?:neemt|nemen)\\s+(?:mijn|onze)\\s+plaats\\s+in|(?:replaces|will\\s+replace|will\\s+stand\\s+in\\s+for)\\s+me|(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
   ['willen komen', 'accept', 0.85, `(?:wil|willen)\\s+(?:graag\\s+)?(?:\\S+\\s+){0,4}?(?:komen|aanwezig\\s+zijn|deelnemen|erbij\\s+zijn)(?![\\p{L}])`],
   ['ga erbij zijn', 'accept', 0.88, `(?:ga|gaan)\\s+(?:erbij|er${gap(3)}\\s+bij)\\s+zijn|(?:zou|zouden)\\s+er${gap(3)}\\s+bij\\s+zijn|(?:zou|zouden)\\s+graag\\s+(?:komen|aanwezig\\s+zijn|deelnemen)`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
@@ -185,7 +185,7 @@ const nl: Spec[] = [
 
 const en: Spec[] = [
   // accept
-  ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend|attending|come|coming|join|joining|be\\s+there|participate)`],
+  ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend(?!\\s+(?:to|a|an|another)\\s)|attending(?!\\s+(?:a|an|another)\\s)|come|coming|join|joining|be\\s+there|participate)`],
   ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)|(?:like|want|wish)\\s+to\\s+(?:register|sign\\s+up|attend|join)|confirm${gap(2)}\\s+(?:attendance|participation|registration|place|spot)`],
   ["we'll be there", 'accept', 0.93, `(?:(?:i|we)(?:'ll|’ll|\\s+will)|will)\\s+be\\s+there|see\\s+you\\s+there`],
   ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
@@ -200,7 +200,7 @@ const en: Spec[] = [
   ['looking forward', 'accept', 0.75, `look(?:ing)?\\s+forward\\s+to\\s+(?:it|attending|joining|coming|participating|the\\s+(?:meeting|session|consultation)|seeing\\s+you)`],
   ['i am in', 'accept', 0.85, `(?<=^\\s*)(?:i'm|i\\s+am|we're|we\\s+are)\\s+in\\s*[!.]*\\s*$`],
   ['yes', 'accept', 0.85, `(?<=^\\s*)yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
-  ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend|be\\s+attending|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
+  ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend(?!\\s+(?:to|a|an|another)\\s)|be\\s+attending(?!\\s+(?:a|an|another)\\s)|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
   ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
   ['plan to attend', 'accept', 0.85, `(?:my|our)\\s+pleasure\\s+to\\s+(?:attend|come|join)|(?:pleased|honoured|honored)\\s+to\\s+(?:confirm|accept)|(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
   ['unavailable', 'decline', 0.85, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i\\s+will\\s+be|i'll\\s+be)(?:\\s+\\S+)?\\s+)(?:unavailable|not\\s+available)`],
