@@ -164,6 +164,29 @@ describe('broken encodings and charsets', () => {
   });
 });
 
+describe('header fields beyond 100 KB (Postfix header_size_limit)', () => {
+  it('cuts a Subject folded over 300,000 lines at the limit and reads the rest of the message as usual', async () => {
+    const raw = Buffer.from(`From: Jan <jan@zorg.example>\r\nSubject: aanmelding${'\r\n b'.repeat(300_000)}\r\nMessage-ID: <fold@zorg.example>\r\n\r\nIk kom graag.\r\n`);
+    const parsed = await parseMessage(raw);
+    expect(parsed.problems).toContain('header-field-cut');
+    expect(parsed.subject.startsWith('aanmelding b b')).toBe(true);
+    expect(parsed.subject.length).toBeLessThanOrEqual(102_400);
+    expect(parsed.subject.length).toBeGreaterThan(40_000);
+    expect([parsed.messageId, parsed.from?.address, parsed.text.trim()]).toEqual(['fold@zorg.example', 'jan@zorg.example', 'Ik kom graag.']);
+  });
+
+  it('keeps the first 100 KB of a single unfolded line, and headers under the limit untouched', async () => {
+    const to = Array.from({ length: 20_000 }, (_, i) => `p${i}@x.example`).join(', ');
+    const parsed = await parseMessage(Buffer.from(`From: jan@zorg.example\r\nTo: ${to}\r\nMessage-ID: <to@zorg.example>\r\n\r\nIk kom graag.\r\n`));
+    expect(parsed.problems).toContain('header-field-cut');
+    expect(parsed.to[0]?.address).toBe('p0@x.example');
+    expect(parsed.to.length).toBeLessThan(20_000);
+    expect(parsed.messageId).toBe('to@zorg.example');
+    const small = await parseMessage(Buffer.from('From: jan@zorg.example\r\nSubject: ja\r\n\r\nIk kom.\r\n'));
+    expect(small.problems).not.toContain('header-field-cut');
+  });
+});
+
 describe('shortenLongWords', () => {
   it('keeps both ends of a word over 2,000 characters and everything around it', () => {
     const blob = 'A'.repeat(1000) + 'B'.repeat(5000) + 'C'.repeat(1000);

@@ -237,6 +237,45 @@ function repairBoundary(latin: string): { latin: string; boundary: string } | nu
   return { latin: fixed + latin.slice(bodyStart), boundary };
 }
 
+/** Postfix's header_size_limit: the most of one header field, folded lines included, that is kept. */
+const MAX_HEADER_FIELD = 102_400;
+
+/**
+ * Header fields longer than MAX_HEADER_FIELD are cut there, at a line end, as Postfix cuts them
+ * (header_size_limit): a Subject folded over a million lines took seconds to read (found by the
+ * fuzz test's folding). One pass over the header block, and only when the block is that large.
+ */
+function capHeaderFields(latin: string): string {
+  const m = /\r?\n\r?\n/.exec(latin);
+  const end = m ? m.index : latin.length;
+  if (end <= MAX_HEADER_FIELD) return latin;
+  const out: string[] = [];
+  let fieldStart = 0;
+  let pos = 0;
+  let cut = false;
+  while (pos < end) {
+    let nl = latin.indexOf('\n', pos);
+    if (nl === -1 || nl >= end) nl = end;
+    const lineEnd = nl === end ? end : nl + 1;
+    const continued = pos > 0 && (latin.charCodeAt(pos) === 0x20 || latin.charCodeAt(pos) === 0x09);
+    if (!continued) fieldStart = pos;
+    const room = MAX_HEADER_FIELD - (pos - fieldStart);
+    if (lineEnd - pos <= room) {
+      out.push(latin.slice(pos, lineEnd));
+    } else {
+      cut = true;
+      // The first line of a field is kept up to the limit; its further folds go.
+      if (!continued) out.push(latin.slice(pos, pos + MAX_HEADER_FIELD), lineEnd === end ? '' : '\r\n');
+      else fieldStart = pos - MAX_HEADER_FIELD; // what follows of this field goes too
+    }
+    pos = lineEnd;
+  }
+  if (!cut) return latin;
+  const head = out.join('');
+  const rest = latin.slice(end);
+  return head.endsWith('\n') ? head + rest.replace(/^\r?\n/, '') : head + rest;
+}
+
 /** Longest run of non-blank characters kept in the plain text; see shortenLongWords. */
 const MAX_WORD = 2000;
 
@@ -283,6 +322,12 @@ export async function parseMessage(input: Buffer, options: ParseOptions = {}): P
     problems.push('bare-cr-line-ends');
   }
   let latin = raw.toString('latin1');
+  const capped = capHeaderFields(latin);
+  if (capped !== latin) {
+    latin = capped;
+    raw = Buffer.from(latin, 'latin1');
+    problems.push('header-field-cut');
+  }
   if (LONG_BLANK_RUN.test(latin)) {
     // A run of thousands of blanks inside a line makes libqp (mailparser's quoted-printable
     // decoder: /[\t ]+$/gm) and the quote and signature rules quadratic, minutes for one
