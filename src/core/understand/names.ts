@@ -18,7 +18,12 @@ export function cleanName(display: string | null): string | null {
 }
 
 const particle = "(?:van|von|de|der|den|het|'t|ter|ten|te|in|op|la|le|du|da|di|del|dos|el)";
-const token = "(?:\\p{Lu}[\\p{Ll}\\p{Lu}'’]*\\p{Ll}[\\p{Ll}'’]*(?:-(?:(?:de|van|der|den) )?\\p{Lu}[\\p{Ll}'’]+)*)";
+/**
+ * A capitalised word with a lower-case letter in it ("Jansen", "O'Neill", "McDonald", not "BV").
+ * Written so that a word matches in one way only: with `[\p{Ll}\p{Lu}]*\p{Ll}[\p{Ll}]*` a word of n
+ * letters matched in n ways, and a list of names took exponential time (8 names: 4 s).
+ */
+const token = "(?:\\p{Lu}[\\p{Lu}'’]*\\p{Ll}(?:[\\p{Ll}'’]|\\p{Lu}+\\p{Ll})*(?:-(?:(?:de|van|der|den) )?\\p{Lu}[\\p{Ll}'’]+)*)";
 const initials = '(?:(?:\\p{Lu}\\. ?){1,4})';
 /**
  * Forms of address and academic titles before a name, several at once ("mevrouw drs.", "prof. dr.",
