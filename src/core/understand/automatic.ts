@@ -27,6 +27,16 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\b(ik ben|ben ik)\b(?:[^.\n]|\.(?=\d)){0,80}\b(afwezig|niet aanwezig|niet op kantoor|niet bereikbaar|met vakantie|op vakantie|met verlof|vrij)\b(?:[^.\n]|\.(?=\d)){0,40}\b(tot en met|t\/m|tot|vanaf)\b/i, 'nl-out-of-office-until'],
   [/\b(tot en met|t\/m)\b(?:[^.\n]|\.(?=\d)){0,40}\b(afwezig|met vakantie|met verlof|niet aanwezig|niet bereikbaar)\b/i, 'nl-out-of-office-until'],
   [/\btijdens (mijn|onze) afwezigheid\b/i, 'nl-during-absence'],
+  // The period first: "Ik ben tot 20 november niet aanwezig", "ben ik t/m vrijdag met zwangerschapsverlof".
+  [/\b(ik ben|ben ik)\b(?:[^.\n]|\.(?=\d)){0,20}\b(tot( en met)?|t\/m)\b(?:[^.\n]|\.(?=\d)){0,30}\b(afwezig|niet aanwezig|niet op kantoor|niet bereikbaar|met \S*verlof|op vakantie|met vakantie)\b/i, 'nl-out-of-office-until'],
+  [/\b(ik ben|ben ik)\b(?:[^.\n]){0,40}\bmet \S*verlof\b(?:[^.\n]|\.(?=\d)){0,40}\b(tot( en met)?|t\/m)\b/i, 'nl-out-of-office-until'],
+  // Absence with a way round it: "… afwezig. Bij spoed kunt u bellen met …", "for urgent matters …".
+  [/\b(afwezig|niet aanwezig|met \S*verlof|op vakantie|beperkt bereikbaar|out of (the )?office|on leave|away)\b[\s\S]{0,200}\b(bij spoed|voor dringende zaken|in dringende gevallen|for urgent matters|in urgent cases|if (it is )?urgent)\b/i, 'absence-with-deputy'],
+  [/\b(beperkt|slecht) bereikbaar\b/i, 'nl-limited-reach'],
+  // Part-time notices: "Ik werk niet op vrijdag", "Ik ben op woensdag niet werkzaam".
+  // Only with the mail itself in view ("… op uw bericht terug"): "ik werk niet op maandag" alone is a
+  // human reason for not coming to a Monday meeting.
+  [/(\bik (werk|ben) (niet |alleen )?op (maandag|dinsdag|woensdag|donderdag|vrijdag)(en)?\b|\bop (maandag|dinsdag|woensdag|donderdag|vrijdag)(en)? (ben ik )?niet werkzaam\b)[\s\S]{0,200}\b(uw|je|jouw) (e-?mail|bericht|mail)\b/i, 'nl-part-time'],
   [/\b(ik ben|ben ik)\b(?:[^.\n]|\.(?=\d)){0,40}\bweer\b(?:[^.\n]|\.(?=\d)){0,40}\b(aanwezig|bereikbaar|op kantoor|terug)\b/i, 'nl-back-on'],
   [/\buw (e-?mail|bericht|mail)\b(?:[^.\n]|\.(?=\d)){0,60}\b(wordt niet doorgestuurd|na mijn terugkomst|zo spoedig mogelijk na)\b/i, 'nl-handled-on-return'],
   [/\b(i am|i'm|i will be|i'll be)\b(?:[^.\n]|\.(?=\d)){0,40}\b(out of (the )?office|away from (the )?office|away|on (annual )?leave|on vacation|on holiday|travell?ing)\b(?:[^.\n]|\.(?=\d)){0,60}\b(until|till|through|returning|and will return|back on)\b/i, 'en-out-of-office-until'],
@@ -41,7 +51,7 @@ const OOO_BODY: Array<[RegExp, string]> = [
   [/\buw (e-?mail|bericht|mail)\b(?:[^.\n]){0,60}\b(eerstvolgende|volgende) werkdag\b/i, 'nl-next-workday'],
   // No period, but a statement that the mail is not read: "on parental leave and will not be checking email".
   [/\b(will not|won't|am not|i'm not|not)\s+(be\s+)?(checking|reading|monitoring)\s+(my\s+)?e-?mails?\b|\bno access to (my )?e-?mail\b/i, 'en-not-reading'],
-  [/\b(ik )?lees (mijn )?(e-?)?mail (niet|pas( weer)?|vanaf)\b|\b(mijn )?(e-?)?mail wordt (niet|pas) (gelezen|bekeken)\b/i, 'nl-not-reading'],
+  [/\b(ik )?lees (mijn )?(e-?)?mail (niet|pas( weer)?|vanaf)\b|\b(uw |mijn )?((e-?)?mail|bericht) wordt (niet|pas) (gelezen|bekeken)\b/i, 'nl-not-reading'],
   // Ticket systems and shared mailboxes confirm receipt (Zendesk, OTRS, TOPdesk wording).
   [/\b(uw|your) (e-?mail|bericht|mail|message|request|verzoek|vraag)\b(?:[^.\n]){0,40}\b(in goede orde ontvangen|is ontvangen|has been received|is geregistreerd|geregistreerd onder)\b/i, 'receipt'],
   [/\b(ticketnummer|ticket number|referentienummer)\b(?:[^.\n]){0,20}\d{4,}/i, 'ticket'],
@@ -52,7 +62,8 @@ const OOO_BODY: Array<[RegExp, string]> = [
 /** A human reply talking about the meeting is not an out-of-office, whatever else it says. */
 const ABOUT_THE_MEETING =
   // "attend to your message" (an out-of-office) is not attending the meeting.
-  /\b(kom|komen|aanwezig zijn bij|aanmelden|aanmelding|afmelden|uitnodiging|bijeenkomst|consultatie|attend(?! to\b| (a|an|another)\b)|attending(?! (a|an|another)\b)|invitation|rsvp)\b/i;
+  // "ik kom zo spoedig mogelijk bij u terug" is an out-of-office's promise, not coming.
+  /\b(kom(en)?\b(?![^.\n]{0,60}\bterug\b)|aanwezig zijn bij|aanmelden|aanmelding|afmelden|uitnodiging|bijeenkomst|consultatie|attend(?! to\b| (a|an|another)\b)|attending(?! (a|an|another)\b)|invitation|rsvp)\b/i;
 
 /** Sender local parts that nobody reads (and that must never be answered). */
 const NO_REPLY_LOCAL =

@@ -439,6 +439,20 @@ function findMatches(text: string, rules: IntentRule[]): RuleMatch[] {
     .sort((a, b) => a.start - b.start || b.end - a.end);
 }
 
+/** Rules that state a reason or a courtesy rather than the answer itself. */
+const WEAK_RULES = new Set([
+  'nl.decline:op vakantie',
+  'nl.decline:helaas alleen',
+  'nl.decline:al een afspraak',
+  'en.decline:away',
+  'nl.accept:tot dan',
+  'nl.accept:in agenda',
+]);
+const weakOnly = (c: ClauseReading) => {
+  const said = c.matches.filter((m) => m.rule.effect !== 'negation');
+  return said.length > 0 && said.every((m) => WEAK_RULES.has(m.rule.id));
+};
+
 function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   let matches = findMatches(raw.text, rules);
   const notRsvp = matches.some((m) => m.rule.effect === 'not_rsvp');
@@ -454,7 +468,11 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   const best = (effect: IntentRule['effect']) =>
     matches.filter((m) => m.rule.effect === effect).reduce((w, m) => Math.max(w, m.rule.weight), 0);
   const tentative = best('tentative');
-  const decline = best('decline');
+  // A reason ("ik ben tot 20 november op vakantie") does not outweigh a firm "kom graag" beside it.
+  const firmAccept = matches.some((m) => m.rule.effect === 'accept' && !WEAK_RULES.has(m.rule.id));
+  const decline = firmAccept
+    ? matches.filter((m) => m.rule.effect === 'decline' && !WEAK_RULES.has(m.rule.id)).reduce((w, m) => Math.max(w, m.rule.weight), 0)
+    : best('decline');
   const accept = best('accept');
   let intent: Intent | null = null;
   let weight = 0;
@@ -506,20 +524,6 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
 
 const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}])/iu;
 const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
-
-/** Rules that state a reason or a courtesy rather than the answer itself. */
-const WEAK_RULES = new Set([
-  'nl.decline:op vakantie',
-  'nl.decline:helaas alleen',
-  'nl.decline:al een afspraak',
-  'en.decline:away',
-  'nl.accept:tot dan',
-  'nl.accept:in agenda',
-]);
-const weakOnly = (c: ClauseReading) => {
-  const said = c.matches.filter((m) => m.rule.effect !== 'negation');
-  return said.length > 0 && said.every((m) => WEAK_RULES.has(m.rule.id));
-};
 
 const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
 

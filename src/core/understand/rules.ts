@@ -177,7 +177,7 @@ const nl: Spec[] = [
   // "eerder kan ik niet", "later lukt het niet": a time limit on coming, no answer about it.
   ['eerder kan ik niet', 'not_rsvp', 1, `(?:eerder|later|daarvoor|vroeger|eerder\\s+dan\\s+\\S+)\\s+(?:kan|lukt)\\s+(?:ik|het)\\s+(?:\\S+\\s+)?niet(?![\\p{L}])`],
   ['niet meer werkzaam', 'not_rsvp', 1, `(?:niet\\s+meer|no\\s+longer)\\s+(?:werkzaam|in\\s+dienst|actief|employed|working|with\\s+(?:the|this|our))`],
-  ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(4)}\\s+(?:op\\s+)?terug|terugkomen`],
+  ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(6)}\\s+(?:op\\s+)?terug|terugkomen`],
   // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
   // someone else comes is theirs to say; "of ze komt" is no statement.
   ['laat zelf weten of', 'not_rsvp', 1, `(?:laat|laten|geeft|geven)${gap(3)}\\s+(?:zelf|zelf\\s+wel|nog)\\s+(?:weten|aan)\\s+of\\s+(?:hij|zij|ze|die)|(?:will|(?:he|she|they)'ll)\\s+let\\s+you\\s+know\\s+(?:themselves|directly)`],
