@@ -129,7 +129,7 @@ const roleSource =
 const beforeName = `\\s*[:,]?\\s+(?=${title}|\\p{Lu})`;
 const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${roleSource}${beforeName}`, 'gu');
 const companionCue = new RegExp(
-  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt)\\s+(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
+  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
     // "ik neem een collega mee, Bram de Koning", "I'm bringing a colleague: Sarah Lee".
     `|(?:[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|bring|bringing)\\s+(?:\\S+\\s+){0,3}?(?:mee|along|with\\s+me)\\s*[,:(–-]\\s*(?=${title}|\\p{Lu}))`,
   'gu',

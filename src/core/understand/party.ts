@@ -44,7 +44,9 @@ const correctedCountRe = b(
 );
 /** "ik neem mijn collega mee", "ik kom met een collega", "with my colleague". */
 const oneCompanionRe = b(
-  `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:mijn|m'n|mn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster)(?!')`,
+  // Not "check with my director", "overleggen met mijn collega": asking someone is not bringing them.
+  `(?<!(?:check|checken|overleg|overleggen|afstemmen|stem|bespreken|discuss|talk|speak|consult|confirm|agree|sprak|spreken|bellen)\\s{1,3}(?:\\S{1,20}\\s{1,3})?)` +
+  `(?:met|neem|nemen|with|bring|bringing|brengen|breng|joined\\s+by)\\s+(?:ook\\s+|nog\\s+)?(?:mijn|m'n|mn|een|onze|my|a|one|our)\\s+(?:collega|colleague|medewerker|medewerkster|manager|directeur|director|teamleider|leidinggevende|partner|boss|supervisor|deputy)(?!')`,
 );
 /** "we komen met 4", "we'll be there with 3", "aanmelding voor twee". */
 const bareRe = b(
