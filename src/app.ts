@@ -78,7 +78,9 @@ export async function createApp(config: LoadedConfig, logger: Logger, overrides:
 async function openMailbox(config: LoadedConfig, logger: Logger): Promise<MailboxSource> {
   if (config.mailbox.imapUrl) {
     const { createImapSource } = await import('./mailbox/imap.js');
-    return createImapSource({ url: config.mailbox.imapUrl, logger, maxBytes: config.mailbox.maxMessageBytes });
+    // IDLE again 100 ms after the poll's last command rather than 1 s: a reply that arrives just
+    // after a poll is announced at once (bench: arrival → confirmation median fell by about 0.5 s).
+    return createImapSource({ url: config.mailbox.imapUrl, logger, maxBytes: config.mailbox.maxMessageBytes, idleDelayMs: 100 });
   }
   const { createMaildirSource } = await import('./mailbox/maildir.js');
   return createMaildirSource({ dir: config.paths.maildir, logger, maxBytes: config.mailbox.maxMessageBytes });
