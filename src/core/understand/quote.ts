@@ -52,7 +52,10 @@ const ANY_ATTRIBUTION_END = /:\s*$/;
 const HAS_DATE_OR_TIME =
   /\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b|\b\d{1,2}:\d{2}\b|\b\d{1,2}\.?\s+(jan|feb|mrt|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)[a-zé]*\.?\s+\d{4}\b/i;
 const HAS_ADDRESS = /<[^<>\s]+@[^<>\s]+>|<\s*$|^\s*[^\s<>]+@[^\s<>]+>/;
-const WRITE_VERB = /\b(schreef|wrote|schrieb|a écrit|escribió|escreveu|scrisse|skrev|napisał|ha escrit|kirjoitti|írta|napsal|yazdı)\b/i;
+const WRITE_VERB = /\b(schreef|wrote|schrieb|a écrit|escribió|escreveu|scrisse|ha scritto|skrev|napisał|napisała|pisze|ha escrit|kirjoitti|írta|napsal|yazdı)\b/i;
+const BARE_ADDRESS = /[^\s<>@]+@[^\s<>@]+\.[a-z]{2,}/i;
+/** Gmail's old date-first line without a colon: "2011/4/7 Nathan <support@example.com>". */
+const DATE_FIRST_WITH_ADDRESS = /^\s*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\b.{0,120}<[^<>\s]+@[^<>\s]+>\s*$/;
 
 const QUOTED = /^\s*>/;
 
@@ -92,6 +95,12 @@ function attributionAt(lines: string[], i: number): number {
 function looseAttributionAt(lines: string[], i: number): number {
   // Cheap test first: most lines are not followed within three lines by one ending in ":".
   const endsInColon = (l: string | undefined) => l !== undefined && l.trimEnd().endsWith(':');
+  if (DATE_FIRST_WITH_ADDRESS.test(lines[i]!)) {
+    // Followed (after blank lines) by quoted text.
+    let j = i + 1;
+    while (j < lines.length && lines[j]!.trim() === '') j++;
+    if (j < lines.length && QUOTED.test(lines[j]!)) return 1;
+  }
   if (!endsInColon(lines[i]) && !endsInColon(lines[i + 1]) && !endsInColon(lines[i + 2])) return 0;
   // It starts on a line that holds part of it (a date, an address, the verb), not on own text ("Ja.").
   const head = lines[i]!;
@@ -107,7 +116,7 @@ function looseAttributionAt(lines: string[], i: number): number {
     // The line after an attribution is blank or quoted (or the end); own text "Tijd: 15:00" is not.
     const next = lines[i + n + 1];
     const closes = next === undefined || next.trim() === '' || QUOTED.test(next);
-    if (closes && HAS_DATE_OR_TIME.test(joined) && (WRITE_VERB.test(joined) || /<[^<>\s]+@[^<>\s]+>/.test(joined.replace(/<\s+/g, '<')))) {
+    if (closes && HAS_DATE_OR_TIME.test(joined) && (WRITE_VERB.test(joined) || /<[^<>\s]+@[^<>\s]+>/.test(joined.replace(/<\s+/g, '<')) || BARE_ADDRESS.test(joined))) {
       return n + 1;
     }
     return 0;
