@@ -79,3 +79,118 @@ describe('detectAttendees', () => {
     expect(detectAttendees('Ik kom.', null, null, 'accept', 1).attendees).toEqual([]);
   });
 });
+
+describe('names in lists and tables', () => {
+  it('reads one name per line as several people, not one long name', () => {
+    expect(findListedNames('Graag melden wij aan:\n\nAnton Boogaard\nYvonne de Visser\nRachid Bouzid').names).toEqual([
+      'Anton Boogaard',
+      'Yvonne de Visser',
+      'Rachid Bouzid',
+    ]);
+  });
+
+  it.each([
+    ['tab-separated (Excel)', 'Deelnemers:\n\nNaam\tFunctie\nHenk Sandee\tManager\nLieke van der Hooft\tGedragswetenschapper'],
+    ['pipe-separated', 'Deelnemers:\n\n| Naam | Functie |\n|---|---|\n| Henk Sandee | Manager |\n| Lieke van der Hooft | Gedragswetenschapper |'],
+    ['an HTML table as text', 'Deelnemers:\n\nNAAM                  FUNCTIE\nHenk Sandee           Manager\nLieke van der Hooft   Gedragswetenschapper'],
+  ])('reads the name column of a table, %s', (_, text) => {
+    expect(findListedNames(text).names).toEqual(['Henk Sandee', 'Lieke van der Hooft']);
+  });
+
+  it('puts given name, tussenvoegsel and surname columns together', () => {
+    const text = 'Voornaam\tTussenvoegsel\tAchternaam\nMireille\t\tSchot\nWouter\tvan de\tVelde';
+    expect(findListedNames(text).names).toEqual(['Mireille Schot', 'Wouter van de Velde']);
+  });
+
+  it('does not take one row with a bar for a table ("Marieke Adriaansens | Juvent Zeeland")', () => {
+    expect(findListedNames('Ik meld mij aan.\nMarieke Adriaansens | Juvent Zeeland').names).toEqual([]);
+  });
+
+  it('takes titles and degrees off and puts the given name in brackets first', () => {
+    expect(findListedNames('Aanmelding: prof. dr. Karel Boonstra en ing. Ineke Vos MBA.').names).toEqual(['Karel Boonstra', 'Ineke Vos']);
+    expect(findListedNames('Namens onze praktijk komt mevrouw drs. E. (Esmée) Cijsouw-de Witte.').names).toEqual(['Esmée Cijsouw-de Witte']);
+  });
+
+  it('reads a long list of names in linear time (no backtracking blow-up)', () => {
+    // Eight names took seconds when a word could be matched in as many ways as it had letters.
+    const names = findListedNames(`Aanmelding: ${'Jan Jansen, '.repeat(300)}`).names;
+    expect(names).toEqual(['Jan Jansen']);
+  });
+});
+
+describe('companions and people registered by others', () => {
+  const attendees = (text: string, signature: string | null, fromName: string | null, size: number | null = 2) =>
+    detectAttendees(text, signature, from(fromName), 'accept', size).attendees;
+
+  it('names a companion taken along by given name, and the sender', () => {
+    expect(attendees('Ben er bij!! Neem mn collega Jeroen mee', null, 'Joyce van Weele')).toEqual(['Joyce van Weele', 'Jeroen']);
+    expect(attendees('Ik kom graag en ik neem een collega mee, Bram de Koning.', 'Groet,\nBas Leijnse', null)).toEqual([
+      'Bas Leijnse',
+      'Bram de Koning',
+    ]);
+  });
+
+  it('names a companion introduced by a job title', () => {
+    expect(attendees("Ondergetekende en beleidsmedewerker Tamara van 't Hof zullen de bijeenkomst bijwonen.", null, 'Wim Minnaard')).toEqual([
+      'Wim Minnaard',
+      "Tamara van 't Hof",
+    ]);
+  });
+
+  it('names the director a secretary registers, not the secretary', () => {
+    expect(
+      attendees('Graag meld ik onze directeur, de heer drs. P.J. (Pieter) Dekker, aan voor de bijeenkomst.', 'Met vriendelijke groet,\nAnnemiek Rijk', null, 1),
+    ).toEqual(['Pieter Dekker']);
+  });
+
+  it('leaves out a person said to cancel, and keeps who the sender comes with', () => {
+    expect(
+      attendees('Correctie op onze aanmelding: Linda van Dijk kan toch niet, dus we komen met twee personen (Ruben Tuinman en ik).', null, 'Marco Stoel'),
+    ).toEqual(['Marco Stoel', 'Ruben Tuinman']);
+  });
+
+  it('names nobody when who comes is still open', () => {
+    expect(attendees('Wij komen waarschijnlijk, maar weten nog niet wie.', null, 'Saskia Verhage', null)).toEqual([]);
+    expect(attendees('Wij komen.', null, 'Paul Wisse', null)).toEqual(['Paul Wisse']);
+  });
+
+  it('names the sender who is one of a number', () => {
+    expect(attendees('Vanuit ons komen er vijf medewerkers, ikzelf ben daar één van.', null, 'Karin Dumoleyn', 5)).toEqual(['Karin Dumoleyn']);
+  });
+});
+
+describe('the sender\'s name, not a sign-off, title or organisation', () => {
+  it.each([
+    ['Gr Hans', 'Hans Pieterse', 'Hans Pieterse'],
+    ['Mvg Ineke', null, 'Ineke'],
+    ['Groetjes, Ineke', null, 'Ineke'],
+    ['vr.gr. Jan de Wit', null, 'Jan de Wit'],
+    ['Cheers,\nOliver', 'Oliver Grant', 'Oliver Grant'],
+    ['Groet,\nDirk Jan', 'Dirk Jan Ossewaarde', 'Dirk Jan Ossewaarde'],
+    ['Groet,\nVan der Heijden', 'Peter van der Heijden', 'Peter van der Heijden'],
+    ['Groet,\nVan der Heijden', null, 'Van der Heijden'],
+    ['Met vriendelijke groet,\nW. (Wim) Minnaard\nTeamleider', null, 'Wim Minnaard'],
+  ])('%j (From %j) → %j', (signature, fromName, expected) => {
+    expect(nameFromSignature(signature, fromName)).toBe(expected);
+  });
+
+  it.each([
+    ['Groetjes,\nJeugdcoaching Zeeland', 'm.kole@jeugdcoaching-zeeland.example.test'],
+    ['Vriendelijke groet,\nBeleidsmedewerker Jeugd\nStichting Juzt', 'a.kodde@juzt.example.test'],
+    ['Met vriendelijke groet,\nBureau Congressen', 'events@hz.example.test'],
+    ['Groet,\nKompas Noord', 'info@kompasnoord.example.test'],
+  ])('%j is no person', (signature, address) => {
+    expect(nameFromSignature(signature, null, address)).toBeNull();
+  });
+
+  it('keeps a person whose name is the domain', () => {
+    expect(nameFromSignature('Groet,\nJoris Kant', 'Joris Kant', 'joris@joriskant.example.test')).toBe('Joris Kant');
+    expect(nameFromSignature('Groet,\nMarco Goedegebuure', null, 'm@goedegebuure.example.test')).toBe('Marco Goedegebuure');
+  });
+
+  it('ignores a bar and organisation after the person in the From name', () => {
+    expect(senderName('Ik kom.', 'Hartelijke groet,\nMarieke', { address: 'm@juvent.example.test', name: 'Marieke Adriaansens | Juvent Zeeland' })).toBe(
+      'Marieke Adriaansens',
+    );
+  });
+});

@@ -65,7 +65,7 @@ const givenNameToo = new Set(['dan']);
  * "Executive Assistant"): a signature line or list cell with one of them is no person's name.
  */
 const jobTitle =
-  /medewerk|adviseu|manager|directeu|director|teamleid|leidinggevend|co[oö]rdinat|secretar|bestuurd|voorzitt|wethoud|consulent|specialist|officer|assisten|assistant|ondersteun|beleids|wetenschapp|psycholo|pedagoog|hulpverlen|verpleegkund|praktijkhoud|eigenaar|(?<![\p{L}])(?:owner|ceo|cfo|coo|cto|hoofd|head|lead|chair|executive|trainer|coach|advisor|adviser|consultant|controller|inkoper|begeleider|therapeut|functie|afdeling|naam|name|e-?mail|telefoon|phone)(?![\p{L}])/iu;
+  /medewerk|adviseu|manager|directeu|director|teamleid|leidinggevend|co[oö]rdinat|secretar|bestuurd|voorzitt|wethoud|consulent|specialist|officer|assisten|assistant|ondersteun|beleids|wetenschapp|psycholo|pedagoog|hulpverlen|verpleegkund|praktijkhoud|eigenaar|(?<![\p{L}])(?:owner|ceo|cfo|coo|cto|hoofd|head|lead|chair|executive|trainer|coach|advisor|adviser|consultant|controller|inkoper|begeleider|therapeut|functie|afdeling|naam|name|e-?mail|telefoon|phone|voornaam|achternaam|tussenvoegsel|roepnaam|surname|first\s+name|last\s+name)(?![\p{L}])/iu;
 
 /** Word parts too: "Bestuurssecretariaat", "Jeugdzorg", "Jeugdcoaching Zeeland", "Bureau Congressen". */
 const organisation =
@@ -404,15 +404,21 @@ const closing =
 const inlineClosing =
   /^(?:(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?|groetjes|gr(?:oet)?|g(?:r)?\.|m\.?v\.?g\.?|vr\.?\s?gr\.?|v\.?g\.?|(?:kind|best|warm|warmest)\s+regards|regards|best(?:\s+wishes)?|cheers|thanks|thank\s+you|liefs|doei|dank(?:\s+je(?:wel)?|\s+u(?:wel)?)?)[ \t]*[,.!:]?[ \t]+(?=\S)/iu;
 
+/** "Joris Kant" signed at joriskant.nl by Joris Kant: the From name vouches for a person. */
+const sameGivenName = (line: string, display: string | null) =>
+  display !== null && letters(line.split(' ')[0]!) === letters(display.split(' ')[0]!);
+
 /** Letters only, lower case: "Jeugdcoaching Zeeland" and "jeugdcoaching-zeeland" compare equal. */
 const letters = (s: string) => s.toLowerCase().replace(/[^\p{L}]/gu, '');
 
 /** The sender's domain names the organisation: a line that spells it is the organisation. */
 function namesDomain(line: string, address: string | null | undefined): boolean {
-  const domain = address?.split('@')[1]?.split('.') ?? [];
-  const label = letters(domain.length >= 2 ? domain[domain.length - 2]! : (domain[0] ?? ''));
+  // Every label but the top-level one: "kompasnoord.nl", also "mail.kompasnoord.co.uk".
+  const labels = (address?.split('@')[1]?.split('.') ?? []).slice(0, -1).map(letters);
   const l = letters(line);
-  return label.length >= 4 && l.length >= 4 && (label.includes(l) || l.includes(label));
+  // Only the line within the domain ("Kompas Noord" in kompasnoord.nl): a domain within the line is
+  // as often the surname of a sole trader ("Marco Goedegebuure" at goedegebuure.nl).
+  return l.length >= 4 && labels.some((label) => label.length >= 4 && label.includes(l));
 }
 
 
@@ -432,7 +438,7 @@ export function nameFromSignature(signature: string | null, fromName: string | n
     else if (closing.test(raw)) continue;
     const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').replace(trailingDegrees, '').trim();
     const display = personInDisplay(fromName);
-    if (organisation.test(line) || jobTitle.test(line) || (namesDomain(line, fromAddress) && letters(line) !== letters(display ?? ''))) {
+    if (organisation.test(line) || jobTitle.test(line) || (namesDomain(line, fromAddress) && !sameGivenName(line, display))) {
       // "Beleidsmedewerker Jeugd" / "Stichting Juzt" under the closing: read on for a name.
       skipped = true;
       continue;

@@ -21,6 +21,24 @@ describe('detectPartySize', () => {
     ['Mijn collega en ik komen.', 2],
     ['Namens ons komen Jan Jansen en Petra de Boer.', 2],
     ['Ik kom samen met Petra de Boer en Jan Jansen.', 3],
+    // Companions, by count or taken along.
+    ["Yes, I'll be there, and I'm bringing two colleagues from our Vlissingen team.", 3],
+    ['Ben er bij!! Neem mn collega Jeroen mee', 2],
+    ['Ik ben erbij en neem ook Sofie mee.', 2],
+    ["Ondergetekende en beleidsmedewerker Tamara van 't Hof zullen de bijeenkomst bijwonen.", 2],
+    ['I will attend together with my manager.', 2],
+    // The sender is one of the number.
+    ['Namens De Zeeuwse Haven komen er vijf medewerkers naar de bijeenkomst, ikzelf ben daar één van.', 5],
+    // Named others, the sender not among them.
+    ['Wij komen met 2 personen: Kees Verhage en Lotte Dingemanse.', 2],
+    ['Namens Juvent meld ik Johan Schouwenaar en Anouk Meulmeester aan.', 2],
+    ['Graag meld ik onze directeur, de heer P. Dekker, aan voor de bijeenkomst.', 1],
+    // Corrections: the latest statement wins, a cancelled person is not counted.
+    ['Eerder gaf ik drie personen door, maar het worden er twee: Erik Sponselee en ik.', 2],
+    ['Linda van Dijk kan toch niet, dus we komen met twee personen (Ruben Tuinman en ik).', 2],
+    // Lists and tables.
+    ['Graag melden wij aan:\n\nAnton Boogaard\nYvonne de Visser\nRachid Bouzid', 3],
+    ['Deelnemers:\n\nNaam\tFunctie\nHenk Sandee\tManager\nLieke van der Hooft\tGedragswetenschapper', 2],
   ])('%s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });
@@ -39,5 +57,15 @@ describe('detectPartySize', () => {
 
   it('does not count numbers that are not people', () => {
     expect(size('Ik kom om 15 uur, met de trein van 14.02.')).toBe(1);
+    expect(size('Ik kom op 26 november om 15.00 uur en schuif aan bij sessie 2 in zaal 3.')).toBe(1);
+    expect(size('Ik kom graag. Kerkstraat 12, 4461 AB Goes, KvK 12345678, IBAN NL91 ABNA 0417 1643 00, T 0113-234567')).toBe(1);
+  });
+
+  it('does not count someone the sender only checks with', () => {
+    expect(size("I'd like to attend, but I have to check with my director first.", 'tentative')).toBe(1);
+  });
+
+  it('cannot tell the number when it is still open', () => {
+    expect(size('We komen met een paar mensen, de namen volgen nog.')).toBeNull();
   });
 });
