@@ -95,3 +95,27 @@ describe('no-reply senders', () => {
     expect(detectAutomatic(h({ From: 'Systeem <noreply@x.nl>' }), 'x', '').noReply).toBe(true);
   });
 });
+
+describe('detectAutomatic: out-of-office text without any header', () => {
+  it.each([
+    ['Ik ben tot 20 november niet aanwezig. Bij spoed kunt u bellen met 0113-123456.', true],
+    ['Ik ben met zwangerschapsverlof tot 1 februari. Uw bericht wordt niet gelezen.', true],
+    ['Ik ben afwezig tot en met 23 november. Ik kom zo spoedig mogelijk bij u terug.', true],
+    ['Ik werk niet op vrijdag. Ik kom maandag op uw bericht terug.', true],
+    ['I am attending a conference until 14 November and will respond on my return.', true],
+    ['I am away until 20 November and will attend to your message when I return.', true],
+    ['Dit is een automatisch antwoord. Wij hebben uw bericht ontvangen.', true],
+    // People answering: a reason for not coming, or coming after a holiday.
+    ['Helaas, ik werk niet op maandag.', false],
+    ['Ik ben op 26 november afwezig.', false],
+    ['Ik ben tot 20 november op vakantie en kom daarna graag naar de bijeenkomst.', false],
+    ['Ik ben die week beperkt bereikbaar, maar ik kom graag.', false],
+  ] as const)('%s → %s', (body, autoReply) => {
+    expect(detectAutomatic(h({}), 'Re: Uitnodiging', body, 'jan@x.test').autoReply).toBe(autoReply);
+  });
+
+  it('reads "Away:" and "Afwezigheid" subjects as automatic', () => {
+    expect(detectAutomatic(h({}), 'Away: Uitnodiging', 'Back on Monday.', 'jan@x.test').autoReply).toBe(true);
+    expect(detectAutomatic(h({}), 'Afwezigheid: Uitnodiging', 'Afwezig.', 'jan@x.test').autoReply).toBe(true);
+  });
+});
