@@ -115,6 +115,7 @@ const nl: Spec[] = [
   ['x komt', 'accept', 0.85, `vervangt\\s+(?:mij|me|ons)(?![\\p{L}])|(?:neemt|nemen)\\s+(?:mijn|onze)\\s+plaats\\s+in|(?:replaces|will\\s+replace|will\\s+stand\\s+in\\s+for)\\s+me|(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
   ['willen komen', 'accept', 0.85, `(?:wil|willen)\\s+(?:graag\\s+)?(?:\\S+\\s+){0,4}?(?:komen|aanwezig\\s+zijn|deelnemen|erbij\\s+zijn)(?![\\p{L}])`],
   ['ga erbij zijn', 'accept', 0.88, `(?:ga|gaan)\\s+(?:erbij|er${gap(3)}\\s+bij)\\s+zijn|(?:zou|zouden)\\s+er${gap(3)}\\s+bij\\s+zijn|(?:zou|zouden)\\s+graag\\s+(?:komen|aanwezig\\s+zijn|deelnemen)`],
+  ['reserveer een plek', 'accept', 0.85, `(?:reserveer|reserveren|boek|boeken)${gap(3)}\\s+(?:een\\s+)?(?:plek|plekken|plaats|plaatsen|stoel|stoelen)(?![\\p{L}])|(?:heb|hebben)\\s+er\\s+(?:\\S+\\s+)?zin\\s+in`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d{1,2}|at\\s+the\\s+(?:meeting|session|consultation))`],
   // decline
@@ -141,6 +142,7 @@ const nl: Spec[] = [
   ['helaas niet', 'decline', 0.8, `(?:helaas|jammer(?:\\s+genoeg)?|spijtig\\s+genoeg|unfortunately|sadly|regrettably|afraid|sorry)[\\s,]+(?:niet|not|no|nee)(?=\\s*[.,!]|\\s*$)`],
   // Flemish: "Ik geraak er niet", "ik zal er niet geraken".
   ['geraak er niet', 'decline', 0.88, `(?:geraak|geraken)${gap(2)}\\s+(?:er\\s+)?niet(?![\\p{L}])|niet${gap(1)}\\s+geraken`],
+  ['niet in staat', 'decline', 0.85, `niet${gap(2)}\\s+in\\s+staat|(?:deze|dit|die)\\s+keer\\s+niet(?=\\s*[.,!]|\\s*$)|botsing|botst|(?:agenda|planning)${gap(2)}\\s+(?:conflict|overlap)`],
   ['zie af van', 'decline', 0.9, `(?:zie|zien)${gap(2)}\\s+af\\s+van|afzien\\s+van|geen\\s+(?:interesse|behoefte)`],
   ['ben er niet', 'decline', 0.88, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we)\\s+er${gap(2)}\\s+niet(?=\\s*[.,!]|\\s*$)|niet${gap(3)}\\s+beschikbaar|(?<=(?:dag|datum|middag|dan)\\s+)gaat\\s+(?:\\S+\\s+)?niet(?=\\s*[.,!]|\\s*$)`],
   // Reasons: "ik heb dan al een afspraak", "te druk" (weak: a firmer statement wins, intent.ts).
@@ -158,7 +160,7 @@ const nl: Spec[] = [
   // tentative
   ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen|(?:grote|goede|kleine)\\s+kans|wie\\s+weet`],
   // A condition on coming: "ik kom als ik mijn andere afspraak kan verzetten", "mits het past".
-  ['als het kan', 'tentative', 0.85, `mits(?![\\p{L}])|(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
+  ['als het kan', 'tentative', 0.85, `(?:houd|hou|houden)\\s+(?:het|de\\s+datum|deze\\s+datum)${gap(2)}\\s+open|mits(?![\\p{L}])|(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['best doen', 'tentative', 0.85, `(?:mijn|ons|m'n)\\s+best${gap(2)}\\s+(?:doen|om)`],
@@ -202,7 +204,7 @@ const en: Spec[] = [
   ['yes', 'accept', 0.85, `(?<=^\\s*)yes[\\s,!.]*(?:please|sure|definitely|of\\s+course)?[\\s,!.]*$`],
   ['x will attend', 'accept', 0.85, `(?<!(?:not|n't)\\s+)will\\s+(?:attend(?!\\s+(?:to|a|an|another)\\s)|be\\s+attending(?!\\s+(?:a|an|another)\\s)|come|join|participate|represent)|will\\s+be\\s+(?:just|only)(?=\\s)`],
   ['register others', 'accept', 0.85, `(?:please\\s+)?(?:register|sign\\s+up|enrol)\\s+(?!(?:me|us|myself)(?![\\p{L}]))[\\p{L}\\p{N}]+|below\\s+(?:are|is)\\s+(?:the\\s+|our\\s+)?(?:attendees|participants|names)|(?:our|the)\\s+(?:attendees|participants)\\s+(?:are|will\\s+be)|including\\s+(?:me|myself)`],
-  ['plan to attend', 'accept', 0.85, `(?:my|our)\\s+pleasure\\s+to\\s+(?:attend|come|join)|(?:pleased|honoured|honored)\\s+to\\s+(?:confirm|accept)|(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
+  ['plan to attend', 'accept', 0.85, `(?:book|reserve|save|hold)\\s+(?:me\\s+|us\\s+)?(?:a|one|two|\\d{1,2})\\s+(?:place|seat|spot)s?|(?:my|our)\\s+pleasure\\s+to\\s+(?:attend|come|join)|(?:pleased|honoured|honored)\\s+to\\s+(?:confirm|accept)|(?:plan|planning|intend|intending|expect|expecting)\\s+to\\s+(?:attend|come|join|be\\s+there)|put\\s+(?:me|us)\\s+down|(?:add|include)\\s+(?:me|us)\\s+(?:to|on|in)\\s+(?:the\\s+)?(?:list|attendees|registration)`],
   ['unavailable', 'decline', 0.85, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i\\s+will\\s+be|i'll\\s+be)(?:\\s+\\S+)?\\s+)(?:unavailable|not\\s+available)`],
   ['send delegates', 'accept', 0.85, `(?:send|sending|delegate|delegating)${gap(3)}\\s+(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\\s+members?)`],
   ['colleague will', 'accept', 0.88, `(?:colleague|colleagues|he|she|deputy)${gap(4)}\\s+(?:will|is\\s+going\\s+to)${gap(2)}\\s+(?:attend|come|join|be\\s+there)`],
@@ -210,7 +212,7 @@ const en: Spec[] = [
   ["i can't make it", 'decline', 0.93, `(?:(?:won't|won’t|will\\s+not|wouldn't|would\\s+not)\\s+be\\s+able\\s+to|can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|double[\\s-]booked|scheduling\\s+conflict|conflicting\\s+(?:appointment|meeting|engagement)|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
-  ['not this time', 'decline', 0.85, `count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
+  ['not this time', 'decline', 0.85, `(?:doesn't|does\\s+not|won't|will\\s+not)\\s+(?:work|suit)\\s+(?:for\\s+)?(?:me|us)|count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
   ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+(?:the\\s+)?(?:country|office)|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
@@ -219,7 +221,7 @@ const en: Spec[] = [
   ['no', 'decline', 0.85, `(?<=^\\s*(?:but\\s+)?)no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
-  ['depends', 'tentative', 0.88, `(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
+  ['depends', 'tentative', 0.88, `pencil\\s+(?:me|us)\\s+in|(?:unable|not\\s+able)\\s+to\\s+(?:commit|confirm)\\s+(?:yet|at\\s+this)|(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
   ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|shall|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
