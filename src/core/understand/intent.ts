@@ -328,7 +328,7 @@ const thirdPartyStart =
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|(?:afvaardiging|delegatie)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit|delegation\s+(?:consists|will\s+consist)\s+of|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
 /**
  * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
  * capitalised word is a name only when it is not one of the words that start Dutch sentences.

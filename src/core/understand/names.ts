@@ -144,7 +144,7 @@ const delegateCue = new RegExp(
 );
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
+  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -395,7 +395,7 @@ export function completeName(name: string, replyText: string, signature: string 
 }
 
 const closing =
-  /^(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?\b|^m\.?v\.?g\.?|^gr(?:\.|oet)?\s*,?$|^(?:kind|best|warm)?\s*regards|^hoogachtend|^met\s+(?:de\s+)?meeste\s+hoogachting|^(?:yours\s+)?(?:sincerely|faithfully|truly)|^respectfully|^best(?:\s+wishes)?\s*,?$|^cheers|^thanks?\b|^thank\s+you|^sincerely|^yours|^--\s*$|^—+$|^_+$|^groetjes/iu;
+  /^(?:ciao|saluti|cordialement|salutations|gr(?:ü|ue)(?:ß|ss)e|tsch(?:ü|ue)ss|hugs|cheers|take\s+care|best\s+wishes|many\s+thanks|fijne\s+(?:dag|middag|avond|week|weekend))\b|^(?:met\s+)?(?:(?:vriendelijke|hartelijke|collegiale|beste|warme|fijne|zonnige)\s+)?groet(?:en|jes)?\b|^m\.?v\.?g\.?|^gr(?:\.|oet)?\s*,?$|^(?:kind|best|warm)?\s*regards|^hoogachtend|^met\s+(?:de\s+)?meeste\s+hoogachting|^(?:yours\s+)?(?:sincerely|faithfully|truly)|^respectfully|^best(?:\s+wishes)?\s*,?$|^cheers|^thanks?\b|^thank\s+you|^sincerely|^yours|^--\s*$|^—+$|^_+$|^groetjes/iu;
 
 /**
  * A sign-off written on the line of the name ("Gr Hans", "Mvg Ineke", "Groetjes, Ineke", "vr.gr.
@@ -540,7 +540,14 @@ export function detectAttendees(
   } else if (listed.kind === 'roster') {
     attendees = listed.names;
     reasons.push('names:listed');
+    // "Ik kom met 2 collega's: Jan de Wit en Bas Kok": the count has one more than the names, and
+    // the sender says they come: that one is the sender.
+    if (sender && partySize === listed.names.length + 1 && senderComes(reading) && !attendees.includes(sender)) {
+      attendees = [sender, ...attendees];
+      reasons.push('names:sender-counted');
+    }
   } else {
+    // With a number ("aanmelding voor 3 personen, namen volgen") the sender who writes counts as one of them.
     const self = (senderComes(reading) || listed.selfListed || senderAmongCount(replyText.slice(0, MAX_ANALYSED_CHARS))) && sender ? [sender] : [];
     if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null, from?.address ?? null) ? 'names:sender-signature' : 'names:sender-display');
     if (listed.kind === 'companions') reasons.push('names:companions');

@@ -202,7 +202,7 @@ const SIGNOFF = [
   /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*[,.!]?\s*$/i,
   // "Thanks, Jan", "Met groet,", "Fijne dag!", "Many thanks,", "Alvast bedankt,", "Tot ziens,", "Take care,".
   /^\s*(thanks|thank you|bedankt|dank je|dank u)( wel)?\s*,\s*\p{Lu}[\p{L}'’-]*(\s+\p{Lu}[\p{L}'’-]*){0,2}\s*$/iu,
-  /^\s*(met groet(en)?|(fijne|prettige|goede) (dag|middag|avond|week|weekend|werkdag)|(many|much) thanks|thanks (and|&) (kind |best )?regards|alvast (bedankt|dank)|bedankt en tot (dan|ziens)|tot (ziens|gauw|snel)|take care|speak soon|talk soon)\s*[,.!]?\s*$/i,
+  /^\s*(ciao|saluti|cordialement|salutations|hugs|met groet(en)?|(fijne|prettige|goede) (dag|middag|avond|week|weekend|werkdag)|(many|much) thanks|thanks (and|&) (kind |best )?regards|alvast (bedankt|dank)|bedankt en tot (dan|ziens)|tot (ziens|gauw|snel)|take care|speak soon|talk soon)\s*[,.!]?\s*$/i,
   // Formal Dutch letters close with "Hoogachtend"; English ones with "Sincerely" / "Yours …".
   /^\s*(hoogachtend|met (de )?meeste hoogachting|(yours )?sincerely|yours (faithfully|truly)|respectfully)\s*[,.]?\s*$/i,
 ];

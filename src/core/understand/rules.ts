@@ -115,6 +115,8 @@ const nl: Spec[] = [
   ['x komt', 'accept', 0.85, `vervangt\\s+(?:mij|me|ons)(?![\\p{L}])|(?:neemt|nemen)\\s+(?:mijn|onze)\\s+plaats\\s+in|(?:replaces|will\\s+replace|will\\s+stand\\s+in\\s+for)\\s+me|(?:komt|komen|gaat|gaan)\\s+(?:\\S+\\s+){0,2}?in\\s+(?:mijn|onze|haar|zijn)\\s+plaats|(?<=\\S\\s+)(?:komt|komen)\\s+(?:wel|ook|dus)(?=\\s*[.,!]|\\s*$)`],
   ['willen komen', 'accept', 0.85, `(?:wil|willen)\\s+(?:graag\\s+)?(?:\\S+\\s+){0,4}?(?:komen|aanwezig\\s+zijn|deelnemen|erbij\\s+zijn)(?![\\p{L}])`],
   ['ga erbij zijn', 'accept', 0.88, `(?:ga|gaan)\\s+(?:erbij|er${gap(3)}\\s+bij)\\s+zijn|(?:zou|zouden)\\s+er${gap(3)}\\s+bij\\s+zijn|(?:zou|zouden)\\s+graag\\s+(?:komen|aanwezig\\s+zijn|deelnemen)`],
+  // "Onze afvaardiging bestaat uit Jan Breeman en Sara Haddou".
+  ['afvaardiging bestaat uit', 'accept', 0.85, `(?:afvaardiging|delegatie|vertegenwoordiging)${gap(3)}\\s+(?:bestaat|bestaan)\\s+uit|(?:our\\s+)?delegation\\s+(?:consists|will\\s+consist)\\s+of`],
   ['reserveer een plek', 'accept', 0.85, `(?:reserveer|reserveren|boek|boeken)${gap(3)}\\s+(?:een\\s+)?(?:plek|plekken|plaats|plaatsen|stoel|stoelen)(?![\\p{L}])|(?:heb|hebben)\\s+er\\s+(?:\\S+\\s+)?zin\\s+in`],
   ['kijk ernaar uit', 'accept', 0.75, `(?:kijk|kijken)${gap(2)}\\s+(?:ernaar|er\\s+naar)\\s+uit`],
   ['tot dan', 'accept', 0.6, `tot\\s+(?:dan|de\\s+\\d{1,2}(?:e|ste|de)?|\\d{1,2}\\s+november|maandag|ziens\\s+op|op\\s+de\\s+bijeenkomst)(?![\\p{L}])|see\\s+you\\s+(?:then|on\\s+the|on\\s+monday|on\\s+\\d{1,2}|at\\s+the\\s+(?:meeting|session|consultation))`],
@@ -160,7 +162,7 @@ const nl: Spec[] = [
   // tentative
   ['misschien', 'tentative', 0.88, `misschien|wellicht|mogelijkerwijs|twijfel|twijfelen|(?:grote|goede|kleine)\\s+kans|wie\\s+weet`],
   // A condition on coming: "ik kom als ik mijn andere afspraak kan verzetten", "mits het past".
-  ['als het kan', 'tentative', 0.85, `(?:houd|hou|houden)\\s+(?:het|de\\s+datum|deze\\s+datum)${gap(2)}\\s+open|mits(?![\\p{L}])|(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
+  ['als het kan', 'tentative', 0.85, `(?:ligt|hangt)${gap(2)}\\s+aan\\s+(?:mijn|ons|onze|de|het)|(?:houd|hou|houden)\\s+(?:het|de\\s+datum|deze\\s+datum)${gap(2)}\\s+open|mits(?![\\p{L}])|(?:als|indien|mits)\\s+(?:ik|wij|we|het|dat|mijn|onze)${gap(5)}\\s+(?:kan|kunnen|lukt|past|toelaat|doorgaat)(?![\\p{L}])|hangt${gap(3)}\\s+af\\s+van|afhankelijk\\s+van`],
   ['onder voorbehoud', 'tentative', 0.92, `onder\\s+voorbehoud|voorlopig`],
   ['weet nog niet', 'tentative', 0.92, `(?:weet|weten)${gap(3)}\\s+nog\\s+niet|nog\\s+niet${gap(1)}\\s+(?:zeker|bekend|duidelijk)|(?:laat|laten)${gap(3)}\\s+nog\\s+weten|kan${gap(2)}\\s+nog\\s+(?:niet\\s+)?(?:zeggen|toezeggen)`],
   ['best doen', 'tentative', 0.85, `(?:mijn|ons|m'n)\\s+best${gap(2)}\\s+(?:doen|om)`],
@@ -212,7 +214,7 @@ const en: Spec[] = [
   ["i can't make it", 'decline', 0.93, `(?:(?:won't|won’t|will\\s+not|wouldn't|would\\s+not)\\s+be\\s+able\\s+to|can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|double[\\s-]booked|scheduling\\s+conflict|conflicting\\s+(?:appointment|meeting|engagement)|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
-  ['not this time', 'decline', 0.85, `(?:doesn't|does\\s+not|won't|will\\s+not)\\s+(?:work|suit)\\s+(?:for\\s+)?(?:me|us)|count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
+  ['not this time', 'decline', 0.85, `(?:not|n't)\\s+(?:going\\s+to|gonna)\\s+(?:make\\s+it|be\\s+able|attend|come|join)|(?:doesn't|does\\s+not|won't|will\\s+not)\\s+(?:work|suit)\\s+(?:for\\s+)?(?:me|us)|count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
   ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+(?:the\\s+)?(?:country|office)|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
