@@ -154,6 +154,10 @@ describe('companions and people registered by others', () => {
     expect(attendees('Wij komen.', null, 'Paul Wisse', null)).toEqual(['Paul Wisse']);
   });
 
+  it('names the sender when the count has one more than the names listed', () => {
+    expect(attendees("Ik kom met 2 collega's: Jan de Wit en Bas Kok.", null, 'Anna Smit', 3)).toEqual(['Anna Smit', 'Jan de Wit', 'Bas Kok']);
+  });
+
   it('names the sender who is one of a number', () => {
     expect(attendees('Vanuit ons komen er vijf medewerkers, ikzelf ben daar één van.', null, 'Karin Dumoleyn', 5)).toEqual(['Karin Dumoleyn']);
   });

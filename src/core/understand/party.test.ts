@@ -39,6 +39,10 @@ describe('detectPartySize', () => {
     // Lists and tables.
     ['Graag melden wij aan:\n\nAnton Boogaard\nYvonne de Visser\nRachid Bouzid', 3],
     ['Deelnemers:\n\nNaam\tFunctie\nHenk Sandee\tManager\nLieke van der Hooft\tGedragswetenschapper', 2],
+    // The sender and who they add; not a phone number.
+    ['Ik kom, plus 1.', 2],
+    ['Count me in, +1!', 2],
+    ['Ik kom. Bel me op +31 6 12345678.', 1],
   ])('%s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });

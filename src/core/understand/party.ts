@@ -52,6 +52,11 @@ const oneCompanionRe = b(
 const bareRe = b(
   `(?:met|voor|with|for)\\s+(${numberSource})(?=\\s*(?:[.,!;:)]|$|\\n)|\\s+(?:aanwezig|komen|zijn|erbij|er\\s+bij|bij|naar|present|deelnemen|attending|coming)(?![\\p{L}]))`,
 );
+/**
+ * "ik kom, plus 1", "me +1", "plus één": not "+31 6 …" (a phone number), so the number ends the
+ * clause and is small.
+ */
+const plusRe = /(?<![\p{L}\p{N}+])(?:plus|\+)\s?(1|2|3|één|een|eén|twee|drie|one|two|three)(?=\s*(?:[.,!;)]|\n|$))/iu;
 /** "ik en mijn collega", "mijn collega en ik", "me and my colleague". */
 const pairRe = b(
   `(?:ik|i|me)\\s+(?:en|and)\\s+(?:mijn|een|my|a)\\s+(?:collega|colleague|medewerker)(?!'s)|(?:mijn|een|my)\\s+(?:collega|colleague|medewerker)\\s+(?:en|and)\\s+(?:ik|i|me)`,
@@ -111,6 +116,11 @@ export function detectPartySize(
   }
   m = othersCountRe.exec(said);
   if (m) return { partySize: toNumber((m[1] ?? m[2])!), reasons: ['party:others'] };
+  m = plusRe.exec(said);
+  if (m && (selfSingular || !pluralSubjectRe.test(speaking))) {
+    // "Ik kom, plus 1", "count me in, +1": the sender and who they add ("wij komen +1" is unclear).
+    return { partySize: toNumber(m[1]!)! + 1, reasons: ['party:plus'] };
+  }
   m = bareRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:number'] };
   m = groupCountRe.exec(said);
