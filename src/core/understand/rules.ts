@@ -64,7 +64,7 @@ const nl: Spec[] = [
   // "Mijn collega Jeroen Kooman meldt zich hierbij aan".
   ['meldt zich aan', 'accept', 0.88, `(?:meldt|melden)\\s+zich${gapAny(6)}\\s+aan(?![\\p{L}])`],
   // "Onze organisatie wordt vertegenwoordigd door mevrouw L. Hamelink".
-  ['vertegenwoordigd door', 'accept', 0.85, `(?:vertegenwoordigd|vertegenwoordigen)(?:\\s+(?:zijn|worden|wezen))?\\s+door|(?:laat|laten)\\s+(?:me|mij|ons)\\s+vertegenwoordigen`],
+  ['vertegenwoordigd door', 'accept', 0.85, `(?:vertegenwoordigd|vertegenwoordigen)(?:\\s+(?:zijn|worden|wezen))?\\s+door|(?:laat|laten)\\s+(?:me|mij|ons)\\s+vertegenwoordigen|(?:be|been|is|are)\\s+represented\\s+by`],
   // "Wij zijn met z'n tweeën", "we zijn met 3": a count of who comes.
   ['wij zijn met', 'accept', 0.88, `(?:wij|we)\\s+(?:zijn|komen)\\s+(?:er\\s+)?(?:dus\\s+|dan\\s+)?met\\s+(?:(?:z'n|zijn|ons)\\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|allen)|\\d{1,2}|twee|drie|vier|vijf|zes)(?![\\p{L}])`],
   // A request to be registered, though asked: "Kunt u mij aanmelden?", "Could you sign us up?".
@@ -192,8 +192,8 @@ const en: Spec[] = [
   ['i will attend', 'accept', 0.93, `(?:i|we)(?:'ll|’ll|\\s+will|\\s+shall|(?:\\s+would|'d)\\s+(?:love|like)\\s+to|\\s+am|\\s+are|'m|'re)${gap(2)}\\s+(?:attend(?!\\s+(?:to|a|an|another)\\s)|attending(?!\\s+(?:a|an|another)\\s)|come|coming|join|joining|be\\s+there|participate)`],
   ['count me in', 'accept', 0.93, `count\\s+(?:me|us)\\s+in|sign\\s+(?:me|us)\\s+up|register\\s+(?:me|us)|(?:like|want|wish)\\s+to\\s+(?:register|sign\\s+up|attend|join)|confirm${gap(2)}\\s+(?:attendance|participation|registration|place|spot)`],
   ["we'll be there", 'accept', 0.93, `(?:(?:i|we)(?:'ll|’ll|\\s+will)|will)\\s+be\\s+there|see\\s+you\\s+there`],
-  ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join)`],
-  ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept)|i\\s+accept|gladly\\s+accept`],
+  ['i can make it', 'accept', 0.88, `(?:i|we)\\s+can${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there)|(?:i'll|we'll|i\\s+will|we\\s+will)\\s+make\\s+it(?=\\s*[.,!]|\\s*$)`],
+  ['happy to attend', 'accept', 0.9, `(?:happy|glad|pleased|delighted)\\s+to\\s+(?:attend|come|join|participate|accept|take\\s+part)|i\\s+accept|gladly\\s+accept`],
   // Calendar servers' notices when the iCalendar part is missing (Apple Calendar Server wording).
   ['has accepted', 'accept', 0.85, `(?:has|have)\\s+accepted\\s+(?:your|the)${gap(3)}\\s+invitation`],
   ['has declined', 'decline', 0.85, `(?:has|have)\\s+declined\\s+(?:your|the)${gap(3)}\\s+invitation`],
@@ -214,7 +214,7 @@ const en: Spec[] = [
   ["i can't make it", 'decline', 0.93, `(?:(?:won't|won’t|will\\s+not|wouldn't|would\\s+not)\\s+be\\s+able\\s+to|can't|can’t|cannot|can\\s+not|won't|won’t|will\\s+not|wont|unable\\s+to|not\\s+(?:be\\s+)?able\\s+to)${gap(2)}\\s+(?:make\\s+it|attend|come|join|be\\s+there|participate)`],
   ['give it a miss', 'decline', 0.88, `give\\s+(?:it|this(?:\\s+one)?|the\\s+\\S+)\\s+a\\s+miss|double[\\s-]booked|scheduling\\s+conflict|conflicting\\s+(?:appointment|meeting|engagement)|(?:have|got)\\s+a\\s+clash|clashes\\s+with|(?:i'm|i\\s+am|we're|we\\s+are)\\s+(?:fully\\s+)?booked|(?:i|we)\\s+(?:will|'ll)\\s+(?:have\\s+to\\s+)?pass`],
   ['unfortunately unable', 'decline', 0.93, `unfortunately${gap(3)}\\s+(?:unable|not\\s+able|can't|cannot|won't|not)|regret(?:fully)?${gap(3)}\\s+(?:decline|unable|not|that)|must\\s+decline|have\\s+to\\s+decline|(?:i|we)\\s+decline|send\\s+(?:my|our)\\s+apologies|apologies\\s+for\\s+absence|another\\s+(?:commitment|appointment)|prior\\s+commitment`],
-  ['not this time', 'decline', 0.85, `(?:not|n't)\\s+(?:going\\s+to|gonna)\\s+(?:make\\s+it|be\\s+able|attend|come|join)|(?:doesn't|does\\s+not|won't|will\\s+not)\\s+(?:work|suit)\\s+(?:for\\s+)?(?:me|us)|count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
+  ['not this time', 'decline', 0.85, `not\\s+in\\s+a\\s+position\\s+to|tied\\s+up|prior\\s+engagement|(?:can't|cannot|can\\s+not)\\s+make\\s+(?:the|it\\s+on)|(?:not|n't)\\s+(?:going\\s+to|gonna)\\s+(?:make\\s+it|be\\s+able|attend|come|join)|(?:doesn't|does\\s+not|won't|will\\s+not)\\s+(?:work|suit)\\s+(?:for\\s+)?(?:me|us)|count\\s+(?:me|us)\\s+out|(?<=^\\s*(?:i'm\\s+|i\\s+am\\s+)?)afraid\\s+not|not\\s+this\\s+time|(?:maybe\\s+|perhaps\\s+)?next\\s+time|(?:i|we)\\s+(?:have|need)\\s+to\\s+pass|(?:remove|take|cross)\\s+(?:me|us|my\\s+name)\\s+(?:off|from)|cancel\\s+(?:my|our)\\s+(?:registration|attendance|place|spot)|withdraw\\s+(?:my|our)`],
   // Away that day (weak, intent.ts: "I'm away until Friday but will attend" is an acceptance).
   ['away', 'decline', 0.8, `(?<=(?:i'm|i\\s+am|we're|we\\s+are|i'll\\s+be|i\\s+will\\s+be)\\s+)(?:away|abroad|out\\s+of\\s+(?:the\\s+)?(?:country|office)|on\\s+(?:leave|holiday|vacation))`],
   ['neither of us', 'decline', 0.9, `neither\\s+(?:i|we|me)\\s+nor|none\\s+of\\s+us|(?:no\\s*one|nobody)\\s+(?:from|of)\\s+(?:our|my|us)`],
@@ -223,7 +223,7 @@ const en: Spec[] = [
   ['no', 'decline', 0.85, `(?<=^\\s*(?:but\\s+)?)no(?:[\\s,]+(?:thanks?|thank\\s+you|sorry|unfortunately))?[\\s,!.]*$`],
   // tentative
   ['maybe', 'tentative', 0.88, `maybe|perhaps|might|possibly`],
-  ['depends', 'tentative', 0.88, `pencil\\s+(?:me|us)\\s+in|(?:unable|not\\s+able)\\s+to\\s+(?:commit|confirm)\\s+(?:yet|at\\s+this)|(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
+  ['depends', 'tentative', 0.88, `(?:hopefully|likely)(?![\\p{L}])|pencil\\s+(?:me|us)\\s+in|(?:unable|not\\s+able)\\s+to\\s+(?:commit|confirm)\\s+(?:yet|at\\s+this)|(?:can't|cannot|can\\s+not)\\s+(?:promise|guarantee|commit|confirm)(?![\\p{L}])|(?:still\\s+)?waiting\\s+(?:on|for)\\s+(?:my|our|the)\\s+(?:schedule|calendar|confirmation|approval|manager)|(?<=^\\s*(?:i\\s+)?)hope\\s+so|depend(?:s|ing)\\s+on|subject\\s+to|(?:need|have)\\s+to\\s+check|check\\s+(?:my|our)\\s+(?:schedule|calendar|diary|agenda)|to\\s+be\\s+confirmed|\\btbc\\b`],
   ['tentatively', 'tentative', 0.92, `tentative(?:ly)?|provisional(?:ly)?`],
   ['not sure yet', 'tentative', 0.92, `not\\s+(?:sure|certain)\\s+(?:yet|whether|if)|don't\\s+know\\s+yet|(?:will|shall|i'll|we'll)\\s+(?:try|let\\s+you\\s+know)|hope\\s+to\\s+(?:attend|come|join|be\\s+there)|if\\s+(?:i|we)\\s+can|probably`],
   // negation
