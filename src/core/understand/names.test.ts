@@ -174,6 +174,8 @@ describe('the sender\'s name, not a sign-off, title or organisation', () => {
     ['Groet,\nVan der Heijden', 'Peter van der Heijden', 'Peter van der Heijden'],
     ['Groet,\nVan der Heijden', null, 'Van der Heijden'],
     ['Met vriendelijke groet,\nW. (Wim) Minnaard\nTeamleider', null, 'Wim Minnaard'],
+    ['Met vriendelijke groet / Kind regards,\nErik Kok', null, 'Erik Kok'],
+    ['Kind regards,\nDr. Jane Doe, PhD', null, 'Jane Doe'],
   ])('%j (From %j) → %j', (signature, fromName, expected) => {
     expect(nameFromSignature(signature, fromName)).toBe(expected);
   });

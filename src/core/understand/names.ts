@@ -434,8 +434,10 @@ export function nameFromSignature(signature: string | null, fromName: string | n
   for (let raw of lines.slice(0, 5)) {
     if (raw.length > 80) return null;
     const inline = inlineClosing.exec(raw);
-    if (inline) raw = raw.slice(inline[0].length);
-    else if (closing.test(raw)) continue;
+    const rest = inline ? raw.slice(inline[0].length).replace(/[,.]$/, '').replace(leadingTitle, '').replace(trailingDegrees, '').trim() : '';
+    // "Gr Hans": the name after the sign-off; "Met vriendelijke groet / Kind regards": a closing only.
+    if (inline && wholePerson.test(rest)) raw = rest;
+    else if (inline || closing.test(raw)) continue;
     const line = raw.replace(/[,.]$/, '').replace(leadingTitle, '').replace(trailingDegrees, '').trim();
     const display = personInDisplay(fromName);
     if (organisation.test(line) || jobTitle.test(line) || (namesDomain(line, fromAddress) && !sameGivenName(line, display))) {
