@@ -3,7 +3,7 @@
  * synchronous over a MessageAnatomy: the form of the mail decides first (a delivery report, an
  * automatic reply, an iCalendar REPLY), then the intent rules read the sender's own text.
  */
-import { cleanName, detectAttendees } from './names.js';
+import { cleanName, detectAttendees, registeredNames } from './names.js';
 import { readIntent } from './intent.js';
 import { detectPartySize } from './party.js';
 import { builtInRules, type IntentRule } from './rules.js';
@@ -86,6 +86,13 @@ export function classifyMessage(anatomy: MessageAnatomy, options: ClassifyOption
       confidence = 0.75;
       reasons.push(`subject:${intent}`);
     }
+  }
+  if (intent === null && !reading.question && !reading.notRsvp && registeredNames(replyText).length > 0) {
+    // Names given for registration ("graag twee plaatsen op naam van …", a table of participants)
+    // with no rule about attending: an acceptance for them, below the review threshold.
+    intent = 'accept';
+    confidence = 0.7;
+    reasons.push('names:registration');
   }
 
   if (intent === null) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanName as inviteeCleanName } from '../invitee-csv.js';
-import { cleanName, detectAttendees, findListedNames, nameFromSignature, senderName } from './names.js';
+import { cleanName, detectAttendees, findListedNames, nameFromSignature, registeredNames, senderName } from './names.js';
 
 const from = (name: string | null) => ({ address: 'x@aanbieder.example', name });
 
@@ -198,5 +198,19 @@ describe('the sender\'s name, not a sign-off, title or organisation', () => {
     expect(senderName('Ik kom.', 'Hartelijke groet,\nMarieke', { address: 'm@juvent.example.test', name: 'Marieke Adriaansens | Juvent Zeeland' })).toBe(
       'Marieke Adriaansens',
     );
+  });
+});
+
+describe('registeredNames', () => {
+  it('gives the people a reply registers by name', () => {
+    expect(registeredNames('Ja, graag twee plaatsen op naam van Trudy Westerweele en Mohamed el Amrani.')).toEqual([
+      'Trudy Westerweele',
+      'Mohamed el Amrani',
+    ]);
+  });
+
+  it('gives nobody for people named in passing or as companions of the sender', () => {
+    expect(registeredNames('Via mijn collega Anja Visser kreeg ik de uitnodiging.')).toEqual([]);
+    expect(registeredNames('Ik kom samen met Petra de Boer.')).toEqual([]);
   });
 });

@@ -346,6 +346,16 @@ function readListedNames(replyText: string): ListedNames {
   return { names: [], kind: null };
 }
 
+/**
+ * The people a reply registers by name without a word about attending ("Ja, graag twee plaatsen op
+ * naam van …", a table of participants under "Hieronder de deelnemers"): classify.ts takes such a
+ * reply for an acceptance, with a confidence low enough for a person to check it.
+ */
+export function registeredNames(replyText: string): string[] {
+  const listed = findListedNames(replyText);
+  return listed.kind === 'roster' ? listed.names.filter((n) => !(listed.mentioned ?? []).includes(n)) : [];
+}
+
 /** Said of a person who will not be there: "Joris is ziek", "mijn collega Wendy niet", "Sven kan helaas niet". */
 const absent =
   /(?<![\p{L}])(?:ziek|verhinderd|afwezig|met\s+verlof|op\s+vakantie|niet|geen|sick|ill|unable|away|not|can't|cannot|won't)(?![\p{L}])/iu;
