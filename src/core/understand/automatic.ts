@@ -5,6 +5,7 @@
  */
 import type { AutomaticInfo } from './types.js';
 import type { HeaderMap } from './parse.js';
+import { outOfOfficeParts } from './out-of-office.js';
 
 function values(headers: HeaderMap, name: string): string[] {
   return [...(headers.get(name.toLowerCase()) ?? [])].map((v) => v.trim());
@@ -157,6 +158,14 @@ export function detectAutomatic(
           autoReply = true;
           reasons.push(`body:${label}`);
           break;
+        }
+      }
+      if (!autoReply) {
+        // Wording none of the above knows: the notice recognised by its parts (out-of-office.ts).
+        const parts = outOfOfficeParts(head);
+        if (parts.length > 0) {
+          autoReply = true;
+          reasons.push(`body:out-of-office(${parts.join('+')})`);
         }
       }
     }

@@ -9,7 +9,8 @@
  * is set aside, and a message that also asks something gets a confidence low enough for review.
  */
 import type { Intent } from './types.js';
-import type { IntentRule } from './rules.js';
+import { builtInRules, type IntentRule } from './rules.js';
+import { readFallbackIntent } from './fallback.js';
 
 export type { IntentRule } from './rules.js';
 
@@ -522,6 +523,9 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   };
 }
 
+const builtInFirst = builtInRules[0];
+const usesBuiltInRules = (rules: IntentRule[]) => builtInFirst !== undefined && rules.includes(builtInFirst);
+
 const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}])/iu;
 const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
 
@@ -603,6 +607,15 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
     if (intent === 'accept' && substituteMarker.test(replyText)) {
       substitute = true;
       reasons.push('substitute');
+    }
+  } else if (!notRsvp && usesBuiltInRules(rules)) {
+    // No rule fired: the sender's first statements read by their parts (fallback.ts), low weight.
+    // It belongs to the built-in understanding: an admin who replaced the rules gets only theirs.
+    const fallback = readFallbackIntent(clauses);
+    if (fallback) {
+      intent = fallback.intent;
+      confidence = fallback.weight;
+      reasons.push(fallback.reason);
     }
   }
   if (intent !== null && question) confidence = Math.min(confidence, 0.6);

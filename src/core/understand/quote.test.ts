@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlReplyPart, htmlToText, removeQuotes, stripQuotedReply } from './quote.js';
+import { HTML_LIMITS, htmlReplyPart, htmlToText, removeQuotes, stripQuotedReply, stripTagsLinear, withinHtmlLimits } from './quote.js';
 
 describe('stripQuotedReply removes quoted mail', () => {
   const cases: Array<[string, string, string]> = [
@@ -97,6 +97,36 @@ describe('HTML replies', () => {
     expect(text).not.toContain('https://x.test');
     expect(text).not.toContain('logo');
     expect(text).toMatch(/^> oud$/m);
+  });
+});
+
+describe('htmlToText bounds its work on hostile or broken HTML', () => {
+  it('sends 65,000 unclosed nested tags to the linear stripper and still finds the text', () => {
+    const html = '<div>'.repeat(65_000) + 'Ik kom graag.';
+    expect(withinHtmlLimits(html)).toBe(false);
+    expect(htmlToText(html)).toBe('Ik kom graag.');
+  });
+
+  it('counts depth by open and close tags; void, self-closing and comments do not nest', () => {
+    const deep = (n: number) => '<span>'.repeat(n) + 'x' + '</span>'.repeat(n);
+    expect(withinHtmlLimits(deep(HTML_LIMITS.maxDepth))).toBe(true);
+    expect(withinHtmlLimits(deep(HTML_LIMITS.maxDepth + 1))).toBe(false);
+    expect(withinHtmlLimits('<p>a<br>b<img src="x"><hr/><!-- <div> --></p>'.repeat(1000))).toBe(true);
+    expect(withinHtmlLimits('<p>a</p>'.repeat(HTML_LIMITS.maxTags))).toBe(false);
+  });
+
+  it('keeps ordinary replies on html-to-text (blockquotes rendered with "> ")', () => {
+    const html = '<div>Ja.</div><blockquote>Komt u?</blockquote>';
+    expect(withinHtmlLimits(html)).toBe(true);
+    expect(htmlToText(html)).toMatch(/^> Komt u\?$/m);
+  });
+
+  it('strips tags linearly: blocks break lines, style is skipped, entities decoded, a stray "<" kept', () => {
+    expect(stripTagsLinear('<style>p{color:red}</style><p>Ja &amp; graag&nbsp;&#233;</p><div>x < y</div><br>z<!-- c -->')).toBe(
+      'Ja & graag é\n\nx < y\n\nz',
+    );
+    // A tag that never closes ends the text instead of being searched for again at every "<".
+    expect(stripTagsLinear('Ja<a'.repeat(10) + ' href="x"')).toBe('Ja');
   });
 });
 

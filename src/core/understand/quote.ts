@@ -379,8 +379,113 @@ function converter(paragraphIsLine: boolean): (html: string) => string {
   return fn;
 }
 
+/**
+ * Beyond these, html-to-text is not used: its DOM walk recurses once per level of nesting (65,000
+ * unclosed tags overflowed the stack, after 0.5–1.8 s of work) and its cost grows with the number
+ * of tags. Real replies stay far below both: an Outlook thread holds a few thousand tags, nested a
+ * few dozen deep.
+ */
+export const HTML_LIMITS = { maxDepth: 500, maxTags: 20_000 } as const;
+
+/** Elements that never hold content (HTML Living Standard §13.1.2 void elements). */
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+/** Elements whose start or end breaks a line in the text. */
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'td', 'th', 'tr', 'ul',
+]);
+
+interface HtmlTag {
+  /** Lower-case element name; '' for comments, doctypes and other markup that is not an element. */
+  name: string;
+  closing: boolean;
+  selfClosing: boolean;
+  /** Index just after the tag's ">". */
+  end: number;
+}
+
+/** The tag starting at `lt` (a "<"), or null when none starts there; a tag with no ">" ends the input. */
+function tagAt(html: string, lt: number): HtmlTag | null {
+  if (html.startsWith('<!--', lt)) {
+    const close = html.indexOf('-->', lt + 4);
+    return { name: '', closing: false, selfClosing: true, end: close < 0 ? html.length : close + 3 };
+  }
+  let i = lt + 1;
+  const closing = html[i] === '/';
+  if (closing) i++;
+  const first = html.charCodeAt(i);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (!letter && html[i] !== '!' && html[i] !== '?') return null;
+  const gt = html.indexOf('>', i);
+  const end = gt < 0 ? html.length : gt + 1;
+  let j = i;
+  while (j < end && /[A-Za-z0-9:-]/.test(html[j]!)) j++;
+  const name = letter ? html.slice(i, j).toLowerCase() : '';
+  return { name, closing, selfClosing: name === '' || html[end - 2] === '/', end };
+}
+
+/** Whether html-to-text can be given this HTML: one linear pass over the tags, stopping at a limit. */
+export function withinHtmlLimits(html: string, limits: { maxDepth: number; maxTags: number } = HTML_LIMITS): boolean {
+  let depth = 0;
+  let tags = 0;
+  for (let lt = html.indexOf('<'); lt >= 0 && lt < html.length; lt = html.indexOf('<', lt + 1)) {
+    const tag = tagAt(html, lt);
+    if (!tag) continue;
+    lt = tag.end - 1;
+    if (tag.name === '') continue;
+    if (++tags > limits.maxTags) return false;
+    if (tag.closing) depth = Math.max(0, depth - 1);
+    else if (!tag.selfClosing && !VOID_ELEMENTS.has(tag.name) && ++depth > limits.maxDepth) return false;
+  }
+  return true;
+}
+
+const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * HTML → text in one pass, for what html-to-text is not given (or fails on): tags dropped, block
+ * elements as line breaks, style and script skipped, the common entities decoded.
+ */
+export function stripTagsLinear(html: string): string {
+  let out = '';
+  let at = 0;
+  let lower: string | null = null;
+  for (let lt = html.indexOf('<'); lt >= 0; lt = html.indexOf('<', at)) {
+    const tag = tagAt(html, lt);
+    if (!tag) {
+      out += html.slice(at, lt + 1);
+      at = lt + 1;
+      continue;
+    }
+    out += html.slice(at, lt);
+    at = tag.end;
+    if ((tag.name === 'style' || tag.name === 'script') && !tag.closing && !tag.selfClosing) {
+      lower ??= html.toLowerCase();
+      const close = lower.indexOf(`</${tag.name}`, at);
+      at = close < 0 ? html.length : close;
+    } else if (BLOCK_ELEMENTS.has(tag.name)) out += '\n';
+    if (at >= html.length) break;
+  }
+  if (at < html.length) out += html.slice(at);
+  return out
+    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,6}));/gi, (whole, dec?: string, hex?: string, name?: string) => {
+      const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : -1;
+      if (code >= 0) return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      return ENTITIES[name!.toLowerCase()] ?? whole;
+    })
+    .replace(/[\u00a0\u2007\u202f]/g, ' ')
+    .replace(/[ \t]+/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
 /** HTML → plain text: no wrapping, no link targets, images skipped, blockquotes as "> ". */
 export function htmlToText(html: string): string {
+  // Deeply nested or huge markup (hostile or broken) goes straight to the linear stripper.
+  if (!withinHtmlLimits(html)) return stripTagsLinear(html);
   // Outlook (Word HTML, p.MsoNormal) and editors like it write one <p> per line and mark blank
   // lines with <p>&nbsp;</p>; there a paragraph is one line, not a line plus a blank one.
   const paragraphIsLine = /class=["']?MsoNormal|<p[^>]*>\s*(&nbsp;|\u00a0|<o:p>\s*&nbsp;\s*<\/o:p>)\s*<\/p>/i.test(html);
@@ -393,6 +498,6 @@ export function htmlToText(html: string): string {
       .replace(/\n{3,}/g, '\n\n')
       .trim();
   } catch {
-    return html.replace(/<[^>]*>/g, ' ').replace(/[ \t]+/g, ' ').trim();
+    return stripTagsLinear(html);
   }
 }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { readFallbackIntent, scoreClause } from './fallback.js';
+
+describe('scoreClause reads a statement by its parts when no rule fires', () => {
+  const cases: Array<[string, 'accept' | 'decline' | 'tentative' | null]> = [
+    ['Helaas, ik werk niet op maandag', 'decline'],
+    ['Op 26 november zit ik voor een congres in het buitenland', 'decline'],
+    ["I'm on leave that week, I'm afraid", 'decline'],
+    ['Sadly Monday afternoons are impossible for me', 'decline'],
+    ['echter ben ik op die datum al ingepland voor een andere bijeenkomst', 'decline'],
+    ['Ik hoop erbij te kunnen zijn', 'tentative'],
+    ['Eventueel sluit ik later aan', 'tentative'],
+    ['Mogelijk zit ik dan in het buitenland', 'tentative'],
+    ['If I can, I will join for the second half', 'tentative'],
+    ['Dat gaat hem niet worden', 'decline'],
+    ['Ik sluit me graag bij jullie aan op de 26e', 'accept'],
+    // No part about attending, or no sender: nothing.
+    ['Bedankt voor de uitnodiging', null],
+    ['De bijeenkomst is in het buitenland', null],
+    ['Ik stuur de uitnodiging door', null],
+  ];
+  it.each(cases)('%s → %s', (text, intent) => {
+    expect(scoreClause(text)?.intent ?? null).toBe(intent);
+  });
+});
+
+describe('readFallbackIntent takes the sender\'s first statement', () => {
+  it('skips questions and remarks about someone else', () => {
+    expect(
+      readFallbackIntent([
+        { text: 'Kan ik eventueel later aansluiten', question: true, thirdParty: false },
+        { text: 'mijn collega zit dan in het buitenland', question: false, thirdParty: true },
+      ]),
+    ).toBeNull();
+  });
+
+  it('the first statement decides, with a weight below the review threshold', () => {
+    const reading = readFallbackIntent([
+      { text: 'Ik werk niet op maandag', question: false, thirdParty: false },
+      { text: 'ik hoop er een volgende keer bij te zijn', question: false, thirdParty: false },
+    ]);
+    expect(reading?.intent).toBe('decline');
+    expect(reading!.weight).toBeLessThan(0.75);
+  });
+});

@@ -1,0 +1,111 @@
+/**
+ * The reading of last resort: when no intent rule fires, the sender's first statements are scored
+ * the way a coordinator skims them. Not phrases but the parts a statement about attending is made
+ * of, each looked for on its own within one clause:
+ *
+ * - a verb of coming or taking part ("kom", "aansluiten", "join", "be there"),
+ * - a negation ("niet", "geen", "can't", "impossible"),
+ * - a hedge ("eventueel", "misschien", "hopelijk", "als het lukt", "perhaps", "if I can"),
+ * - a reason that implies absence, said of the sender ("ik werk niet op maandag", "ik zit dan in
+ *   het buitenland", "I'm on leave that week", "al ingepland").
+ *
+ * hedge + (coming or absence) → tentative; absence, or coming + negation → decline; coming said by
+ * the sender with neither → accept. The weight stays below the review threshold's neighbourhood
+ * (0.6–0.7): a reading this loose is shown to a person unless the config trusts it.
+ */
+import type { Intent } from './types.js';
+
+const L = '(?<![\\p{L}\\p{N}])';
+const R = '(?![\\p{L}\\p{N}])';
+const w = (s: string) => new RegExp(`${L}(?:${s})${R}`, 'iu');
+
+/** Coming or taking part, Dutch and English, any person or tense the clause needs. */
+const coming = w(
+  [
+    'kom|komen|kwam|gekomen|aanwezig|erbij|er\\s+bij|present|deelnemen|deelname|neem\\s+deel|nemen\\s+deel|deel\\s+te\\s+nemen',
+    'aansluiten|aan\\s+te\\s+sluiten|sluit\\s+(?:ik\\s+)?aan|aanschuiven|schuif|schuiven|bijwonen|meedoen|doe\\s+mee|langskomen',
+    // Separable verbs with words between: "sluit ik later aan", "neem ik graag deel", "doe ik mee".
+    '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
+    'come|coming|join|joining|attend|attending|participate|participating|be\\s+there|make\\s+it|drop\\s+in|pop\\s+in|turn\\s+up|show\\s+up',
+  ].join('|'),
+);
+
+/** Managing it ("dat gaat niet lukken", "haal ik niet"): a statement only with a negation or a hedge. */
+const managing = w('lukken|lukt|haal|halen|redden|red|gaan|gaat|manage|work\\s+out');
+
+const negation = w(
+  "niet|geen|nooit|geenszins|not|no|never|cannot|can't|won't|couldn't|wouldn't|isn't|aren't|impossible|onmogelijk|unable|niet\\s+mogelijk|no\\s+longer",
+);
+
+const hedge = w(
+  [
+    'eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
+    'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
+    'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
+  ].join('|'),
+);
+
+/**
+ * A reason for not coming, said of the sender: a place or state elsewhere, a day not worked, a
+ * date already taken. The first person is part of each form, so "de bijeenkomst is in het
+ * buitenland" or "our director is on leave" do not count.
+ */
+const absence = new RegExp(
+  [
+    // Dutch: "ik werk niet op maandag", "ik ben die dag niet in Zeeland", "zit ik in het buitenland".
+    `${L}(?:ik|wij|we)\\s+(?:\\S+\\s+){0,3}?(?:werk|werken)\\s+(?:\\S+\\s+){0,2}?(?:niet|nooit)\\s+op${R}`,
+    `${L}(?:ik|wij|we|ben\\s+ik|zijn\\s+wij|zit\\s+ik|zitten\\s+wij|zitten\\s+we)${R}[^.!?;\\n]{0,60}?${L}(?:in\\s+het\\s+buitenland|op\\s+vakantie|met\\s+vakantie|met\\s+\\S*verlof|op\\s+reis|op\\s+(?:een\\s+)?congres|niet\\s+in\\s+(?:het\\s+land|\\p{Lu}\\p{L}+)|elders|niet\\s+beschikbaar|niet\\s+werkzaam|al\\s+(?:ingepland|volgeboekt|bezet|vergeven|besproken)|dubbel\\s+geboekt)${R}`,
+    // "deze keer moet ik het overslaan", "al ingepland voor een andere bijeenkomst".
+    `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan)${R}`,
+    `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
+    // English: "I'm on leave that week", "we are abroad", "Monday afternoons are impossible for me".
+    `${L}(?:i|i'm|i\\s+am|i'll\\s+be|i\\s+will\\s+be|we|we're|we\\s+are|we'll\\s+be)${R}[^.!?;\\n]{0,40}?${L}(?:on\\s+(?:annual\\s+|parental\\s+|maternity\\s+|sick\\s+)?leave|on\\s+holiday|on\\s+vacation|abroad|out\\s+of\\s+the\\s+country|away|travell?ing|unavailable|not\\s+available|booked|tied\\s+up|otherwise\\s+engaged|double[- ]booked)${R}`,
+    `${L}(?:impossible|not\\s+possible|no\\s+good|not\\s+convenient)\\s+for\\s+(?:me|us)${R}`,
+    `${L}(?:i|we)\\s+(?:don't|do\\s+not)\\s+work\\s+on${R}`,
+  ].join('|'),
+  'iu',
+);
+
+const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
+
+export interface FallbackReading {
+  intent: Intent;
+  weight: number;
+  reason: string;
+}
+
+export interface FallbackClause {
+  text: string;
+  question: boolean;
+  thirdParty: boolean;
+}
+
+/** How many of the sender's first statements are read (the answer comes first). */
+const FIRST_CLAUSES = 4;
+
+/** Scores one clause from its parts; null when it says nothing about attending. */
+export function scoreClause(text: string): FallbackReading | null {
+  const hedged = hedge.test(text);
+  const absent = absence.test(text);
+  const comes = coming.test(text);
+  const manages = comes || managing.test(text);
+  const negated = negation.test(text);
+  if (hedged && (manages || absent)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:hedge' };
+  if (absent) return { intent: 'decline', weight: 0.65, reason: 'fallback:absence' };
+  if (manages && negated) return { intent: 'decline', weight: 0.6, reason: 'fallback:negated coming' };
+  if (comes && firstPerson.test(text)) return { intent: 'accept', weight: 0.55, reason: 'fallback:coming' };
+  return null;
+}
+
+/**
+ * The first of the sender's own statements (not a question, not about someone else) that the parts
+ * above make something of.
+ */
+export function readFallbackIntent(clauses: FallbackClause[]): FallbackReading | null {
+  const own = clauses.filter((c) => !c.question && !c.thirdParty).slice(0, FIRST_CLAUSES);
+  for (const c of own) {
+    const reading = scoreClause(c.text);
+    if (reading) return reading;
+  }
+  return null;
+}
