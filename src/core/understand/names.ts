@@ -10,6 +10,7 @@
 import { cleanName as cleanInviteeName } from '../invitee-csv.js';
 import { MAX_ANALYSED_CHARS, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
+import { readCoordination, statementsOf } from './coordination.js';
 import type { Intent, MailAddress } from './types.js';
 
 /** "Sinke, Roel" → "Roel Sinke"; the invitee import's rule, so both spell a person alike. */
@@ -104,6 +105,10 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
       at = separator.lastIndex;
       continue;
     }
+    // "mijzelf en mijn collega mevrouw J. de Vries", "Jan Smit en onze directeur Erik Brouwer": the
+    // role before a name introduces that person and is read past.
+    roleBeforeName.lastIndex = at;
+    if (roleBeforeName.exec(text)) at = roleBeforeName.lastIndex;
     personAt.lastIndex = at;
     const m = personAt.exec(text);
     if (!m || !plausible(m[1]!)) break;
@@ -117,7 +122,6 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
   return names;
 }
 
-/** Cues after which the people who come are named with the sender ("samen met mijn collega …"). */
 /**
  * Roles a companion is introduced by ("mijn collega", "beleidsmedewerker Tamara van 't Hof",
  * "onze directeur, de heer …"): a known word or a Dutch job word by its ending.
@@ -127,6 +131,7 @@ const roleSource =
   '\\p{Ll}*(?:medewerker|medewerkster|adviseur|adviseuse|wetenschapper|manager|directeur|coördinator|coordinator|leider|pedagoog|psycholoog|hulpverlener|consulent|specialist|secretaris|voorzitter|bestuurder|wethouder|officer))';
 /** What may come between a role and the name: a comma or colon, then forms of address. */
 const beforeName = `\\s*[:,]?\\s+(?=${title}|\\p{Lu})`;
+const roleBeforeName = new RegExp(`(?:(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Ee]en|[Mm]y|[Oo]ur|[Aa])\\s+)?${roleSource}${beforeName}`, 'uy');
 const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${roleSource}${beforeName}`, 'gu');
 const companionCue = new RegExp(
   `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
@@ -144,7 +149,7 @@ const delegateCue = new RegExp(
 );
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
+  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+[\p{L}'’]{3,20}\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -172,6 +177,11 @@ export interface ListedNames {
   mentioned?: string[];
   /** The sender put themselves in the list ("… en ondergetekende", "…, Petra de Boer en ik"). */
   selfListed?: boolean;
+  /**
+   * The sender registers themselves with the names ("Graag meld ik mijzelf en mijn collega … aan",
+   * "There will be two of us: Ben Carter and myself"): a registration like a roster, the sender in it.
+   */
+  registration?: boolean;
   /** companions: named with the sender ("ik kom met Jan"); roster: named instead ("namens ons komen"). */
   kind: 'companions' | 'roster' | null;
 }
@@ -339,10 +349,15 @@ function readListedNames(replyText: string): ListedNames {
     return mentioned.length > 0 ? { ...l, mentioned } : l;
   };
   // "register me and my colleague", "mij en mijn collega": the sender is with them.
-  const selfWith = takenAlong || /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself|ondergetekende|me|mij)(?![\p{L}'])/iu.test(text);
-  if (rosterNames.length > 0 && self.listed) return withMentioned({ names: dedupe([...rosterNames, ...companionNames]), kind: 'companions', selfListed: true });
+  // "I'll be there and will bring my colleague …": a contracted I is the sender too.
+  const selfWith = takenAlong || /(?<![\p{L}])(?:ik|i|ikzelf|mijzelf|mezelf|myself|ondergetekende|me|mij|i['’](?:ll|m|d|ve))(?![\p{L}'])/iu.test(text);
+  if (rosterNames.length > 0 && self.listed) {
+    return withMentioned({ names: dedupe([...rosterNames, ...companionNames]), kind: 'companions', selfListed: true, registration: true });
+  }
   if (rosterNames.length > 0) return withMentioned({ names: dedupe([...rosterNames, ...(selfWith ? [] : companionNames)]), kind: 'roster' });
-  if (companionNames.length > 0) return withMentioned({ names: companionNames, kind: selfWith ? 'companions' : 'roster' });
+  if (companionNames.length > 0) {
+    return withMentioned({ names: companionNames, kind: selfWith ? 'companions' : 'roster', ...(self.listed ? { selfListed: true } : {}) });
+  }
   return { names: [], kind: null };
 }
 
@@ -353,7 +368,7 @@ function readListedNames(replyText: string): ListedNames {
  */
 export function registeredNames(replyText: string): string[] {
   const listed = findListedNames(replyText);
-  return listed.kind === 'roster' ? listed.names.filter((n) => !(listed.mentioned ?? []).includes(n)) : [];
+  return listed.kind === 'roster' || listed.registration ? listed.names.filter((n) => !(listed.mentioned ?? []).includes(n)) : [];
 }
 
 /** Said of a person who will not be there: "Joris is ziek", "mijn collega Wendy niet", "Sven kan helaas niet". */
@@ -560,7 +575,14 @@ export function detectAttendees(
     }
   } else {
     // With a number ("aanmelding voor 3 personen, namen volgen") the sender who writes counts as one of them.
-    const self = (senderComes(reading) || listed.selfListed || senderAmongCount(replyText.slice(0, MAX_ANALYSED_CHARS))) && sender ? [sender] : [];
+    // "Wij zijn aanwezig met onze directeur en een beleidsmedewerker": those counted are the others.
+    const { said, speaking } = statementsOf(replyText, reading);
+    const coordination = readCoordination(said, speaking, reading.substitute, senderAmongCount(said));
+    const othersOnly = coordination !== null && coordination.othersOnly && coordination.partySize === partySize;
+    const self =
+      (senderComes(reading) || listed.selfListed || senderAmongCount(replyText.slice(0, MAX_ANALYSED_CHARS))) && sender && (!othersOnly || listed.selfListed)
+        ? [sender]
+        : [];
     if (self.length) reasons.push(signature && nameFromSignature(signature, from?.name ?? null, from?.address ?? null) ? 'names:sender-signature' : 'names:sender-display');
     if (listed.kind === 'companions') reasons.push('names:companions');
     attendees = dedupe([...self, ...listed.names]);

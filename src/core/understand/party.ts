@@ -6,17 +6,8 @@
 import { attendingNames, findListedNames, senderAmongCount, senderComes } from './names.js';
 import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
+import { collective, numberWords, pluralSubjectRe, readCoordination, singularRe, toNumber } from './coordination.js';
 import type { Intent } from './types.js';
-
-const numberWords: Record<string, number> = {
-  een: 1, één: 1, 'eén': 1, ene: 1, one: 1, a: 1, an: 1,
-  twee: 2, two: 2, drie: 3, three: 3, vier: 4, four: 4, vijf: 5, five: 5, zes: 6, six: 6,
-  zeven: 7, seven: 7, acht: 8, eight: 8, negen: 9, nine: 9, tien: 10, ten: 10,
-};
-const collective: Record<string, number> = {
-  tweeën: 2, tweeen: 2, drieën: 3, drieen: 3, vieren: 4, vijven: 5, zessen: 6, zevenen: 7, achten: 8,
-  negenen: 9, tienen: 10,
-};
 
 const numberSource = `\\d{1,2}|${Object.keys(numberWords).join('|')}`;
 const b = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}])`, 'iu');
@@ -67,16 +58,8 @@ const groupCountRe = b(
 );
 /** "ik kom (dus) alleen", "I'll come alone", "on my own"; not "niet alleen". */
 const aloneRe = b(`(?<!niet\\s)(?:alleen|in\\s+m['i]j?n\\s+eentje|alone|on\\s+my\\s+own|by\\s+myself)(?=\\s*(?:[.,!;)]|$|\\n))`);
-const singularRe = b(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
 const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
-const pluralSubjectRe = b(`wij|we|us|we'll|we're|we'd`);
 const pluralObjectRe = b(`ons\\s+(?:\\S+\\s+){0,6}?(?:aan|mee|af)|op\\s+ons|(?:count|sign|register)\\s+us`);
-
-function toNumber(word: string): number | null {
-  const w = word.toLowerCase();
-  if (/^\d+$/.test(w)) return Number(w);
-  return numberWords[w] ?? collective[w] ?? null;
-}
 
 export function detectPartySize(
   replyText: string,
@@ -106,6 +89,15 @@ export function detectPartySize(
   // not from the rest ("in de bijlage onze reactie").
   const speaking = reading.clauses.filter((c) => !c.question && c.intent !== null).map((c) => c.text).join('\n') || said;
   const selfSingular = singularRe.test(speaking);
+  // "Joris is ziek. Ik kom dus alleen": the sender alone, whoever was named with them before.
+  if (aloneRe.test(speaking) && selfSingular && !reading.substitute) return { partySize: 1, reasons: ['party:alone'] };
+  const coordination = readCoordination(said, speaking, reading.substitute, senderAmongCount(said));
+  if (coordination) {
+    return {
+      partySize: coordination.partySize,
+      reasons: [coordination.withSender ? 'party:sender+coordination' : 'party:coordination'],
+    };
+  }
   m = companionsRe.exec(said);
   if (m) {
     const n = toNumber(m[1]!)!;
@@ -149,3 +141,4 @@ export function detectPartySize(
   // "Ik kom", "count me in", and also "Ja" or "Aanmelding": the sender alone.
   return { partySize: 1, reasons: [selfSingular ? 'party:sender' : 'party:implied-sender'] };
 }
+
