@@ -9,7 +9,10 @@
  * - a reason that implies absence, said of the sender ("ik werk niet op maandag", "ik zit dan in
  *   het buitenland", "I'm on leave that week", "al ingepland").
  *
- * hedge + (coming or absence) → tentative; absence, or coming + negation → decline; coming said by
+ * - regret ("helaas", "unfortunately") with something else the sender must do or has on.
+ *
+ * hedge + (coming or absence) → tentative; absence, coming + negation, or regret + an engagement of
+ * the sender → decline; coming said by
  * the sender with neither → accept. The weight stays below the review threshold's neighbourhood
  * (0.6–0.7): a reading this loose is shown to a person unless the config trusts it.
  */
@@ -26,6 +29,8 @@ const coming = w(
     'aansluiten|aan\\s+te\\s+sluiten|sluit\\s+(?:ik\\s+)?aan|aanschuiven|schuif|schuiven|bijwonen|meedoen|doe\\s+mee|langskomen',
     // Separable verbs with words between: "sluit ik later aan", "neem ik graag deel", "doe ik mee".
     '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
+    // "er graag bij willen zijn", "er die middag bij zijn".
+    'er\\s+(?:\\S+\\s+){0,3}?bij\\s+(?:te\\s+)?(?:zijn|willen|kunnen|wezen)',
     'come|coming|join|joining|attend|attending|participate|participating|be\\s+there|make\\s+it|drop\\s+in|pop\\s+in|turn\\s+up|show\\s+up',
   ].join('|'),
 );
@@ -41,6 +46,7 @@ const hedge = w(
   [
     'eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
     'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
+    'niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
     'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
   ].join('|'),
 );
@@ -56,7 +62,7 @@ const absence = new RegExp(
     `${L}(?:ik|wij|we)\\s+(?:\\S+\\s+){0,3}?(?:werk|werken)\\s+(?:\\S+\\s+){0,2}?(?:niet|nooit)\\s+op${R}`,
     `${L}(?:ik|wij|we|ben\\s+ik|zijn\\s+wij|zit\\s+ik|zitten\\s+wij|zitten\\s+we)${R}[^.!?;\\n]{0,60}?${L}(?:in\\s+het\\s+buitenland|op\\s+vakantie|met\\s+vakantie|met\\s+\\S*verlof|op\\s+reis|op\\s+(?:een\\s+)?congres|niet\\s+in\\s+(?:het\\s+land|\\p{Lu}\\p{L}+)|elders|niet\\s+beschikbaar|niet\\s+werkzaam|al\\s+(?:ingepland|volgeboekt|bezet|vergeven|besproken)|dubbel\\s+geboekt)${R}`,
     // "deze keer moet ik het overslaan", "al ingepland voor een andere bijeenkomst".
-    `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan)${R}`,
+    `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
     // English: "I'm on leave that week", "we are abroad", "Monday afternoons are impossible for me".
     `${L}(?:i|i'm|i\\s+am|i'll\\s+be|i\\s+will\\s+be|we|we're|we\\s+are|we'll\\s+be)${R}[^.!?;\\n]{0,40}?${L}(?:on\\s+(?:annual\\s+|parental\\s+|maternity\\s+|sick\\s+)?leave|on\\s+holiday|on\\s+vacation|abroad|out\\s+of\\s+the\\s+country|away|travell?ing|unavailable|not\\s+available|booked|tied\\s+up|otherwise\\s+engaged|double[- ]booked)${R}`,
@@ -64,6 +70,13 @@ const absence = new RegExp(
     `${L}(?:i|we)\\s+(?:don't|do\\s+not)\\s+work\\s+on${R}`,
   ].join('|'),
   'iu',
+);
+
+/** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */
+const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt|unfortunately|sadly|regrettably|i'm\\s+afraid|i\\s+am\\s+afraid");
+/** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
+const engagement = w(
+  "moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
 );
 
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
@@ -84,7 +97,8 @@ export interface FallbackClause {
 const FIRST_CLAUSES = 4;
 
 /** Scores one clause from its parts; null when it says nothing about attending. */
-export function scoreClause(text: string): FallbackReading | null {
+export function scoreClause(text: string, regretSaid = false): FallbackReading | null {
+  const regretted = regretSaid || regret.test(text);
   const hedged = hedge.test(text);
   const absent = absence.test(text);
   const comes = coming.test(text);
@@ -93,6 +107,7 @@ export function scoreClause(text: string): FallbackReading | null {
   if (hedged && (manages || absent)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:hedge' };
   if (absent) return { intent: 'decline', weight: 0.65, reason: 'fallback:absence' };
   if (manages && negated) return { intent: 'decline', weight: 0.6, reason: 'fallback:negated coming' };
+  if (regretted && engagement.test(text) && firstPerson.test(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:regret and engagement' };
   if (comes && firstPerson.test(text)) return { intent: 'accept', weight: 0.55, reason: 'fallback:coming' };
   return null;
 }
@@ -103,9 +118,12 @@ export function scoreClause(text: string): FallbackReading | null {
  */
 export function readFallbackIntent(clauses: FallbackClause[]): FallbackReading | null {
   const own = clauses.filter((c) => !c.question && !c.thirdParty).slice(0, FIRST_CLAUSES);
+  let regretSaid = false;
   for (const c of own) {
-    const reading = scoreClause(c.text);
+    const reading = scoreClause(c.text, regretSaid);
     if (reading) return reading;
+    // "Helaas. Ik heb dan een andere afspraak.": the regret carries to the next statement.
+    regretSaid ||= regret.test(c.text);
   }
   return null;
 }

@@ -20,6 +20,19 @@ describe('detectIntent', () => {
     }
   });
 
+  it('reads doubt, a wish with a reason after it, and a statement that waits for an answer', () => {
+    expect(read('Not sure I can make it yet.').intent).toBe('tentative');
+    expect(read('Ik weet niet of ik kan komen.').intent).toBe('tentative');
+    expect(read("I'd love to come, but the board meets that afternoon.").intent).toBe('decline');
+    expect(read('Ik zou er graag bij willen zijn, alleen ben ik die week op wintersport.').intent).toBe('decline');
+    // A contrast without a reason keeps the wish: only part of the meeting.
+    expect(read('Ik zou graag komen, maar alleen het eerste uur.').intent).not.toBe('decline');
+    expect(read('Mag ik een collega meenemen? Dan meld ik ons aan.')).toMatchObject({ intent: null });
+    // "15.00" ends no sentence: the regret and the engagement stay one statement.
+    expect(read('Helaas, om 15.00 uur moet ik de kinderen van school halen.').intent).toBe('decline');
+    expect(read('Please remove me from your mailing list.').intent).toBeNull();
+  });
+
   it('turns an acceptance around when it is negated', () => {
     expect(read('Ik kom niet.').intent).toBe('decline');
     expect(read('Ik kan niet aanwezig zijn.').intent).toBe('decline');

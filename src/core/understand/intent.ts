@@ -376,7 +376,11 @@ const abbreviationDot = /(?<![\p{L}])(\p{Lu}|dhr|mevr|mw|drs|ir|dr|mr|ing|bijv|c
 /** Sentences, then contrast ("maar") and remarks about others; question marks mark the asking part. */
 export function splitClauses(text: string): RawClause[] {
   const out: RawClause[] = [];
-  const sentences = normaliseText(text).replace(abbreviationDot, '$1\u2024').match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
+  const sentences = normaliseText(text)
+    .replace(abbreviationDot, '$1\u2024')
+    // "om 15.00 uur", "26.11.2018": a dot between digits ends no sentence.
+    .replace(/(?<=\d)\.(?=\d)/g, '\u2024')
+    .match(/[^.!?\n]+[.!?]*|[.!?]+/g) ?? [];
   for (const [index, sentence] of sentences.entries()) {
     if (!/[\p{L}\p{N}]/u.test(sentence)) continue;
     const asks = /\?\s*$/.test(sentence);
@@ -490,6 +494,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
           matches.some((n) => n.rule.effect === 'negation' && n.end <= d.start && raw.text.slice(n.end, d.start).trim().split(/\s+/).filter(Boolean).length <= 1),
       );
   if (tentative > 0) [intent, weight] = ['tentative', tentative];
+  // "Not sure I can make it", "weet niet of ik kan komen": the negation doubts, it does not decline.
+  else if ((accept > 0 || decline > 0) && doubtOverStatement(raw.text, matches)) [intent, weight] = ['tentative', Math.min(Math.max(accept, decline), 0.8)];
   else if (negatedDecline) [intent, weight, negated] = ['accept', Math.min(decline, 0.8), true];
   else if (decline > 0) [intent, weight] = ['decline', decline];
   else if (accept > 0) {
@@ -526,7 +532,31 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
 const builtInFirst = builtInRules[0];
 const usesBuiltInRules = (rules: IntentRule[]) => builtInFirst !== undefined && rules.includes(builtInFirst);
 
-const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would|'d)(?![\p{L}])/iu;
+/** Doubt that wraps a statement: "not sure I can", "weet niet of ik kan", "no idea whether". */
+const uncertainty =
+  /(?<![\p{L}])(?:not\s+(?:yet\s+|entirely\s+|quite\s+|100%\s+)?(?:sure|certain)|unsure|uncertain|(?:don't|do\s+not)\s+know\s+(?:yet\s+)?(?:if|whether)|no\s+idea\s+(?:if|whether)|niet\s+(?:helemaal\s+|100%\s+)?zeker|weet\s+(?:\S+\s+){0,2}?niet\s+(?:zeker\s+)?of|geen\s+idee\s+of)(?![\p{L}])/iu;
+
+/**
+ * Whether the clause doubts its statement: an uncertainty with no decline of its own beside it
+ * ("not sure I can make it"), or whose negation is the one a decline rule took ("weet niet of ik kan
+ * komen" holds "niet … komen").
+ */
+function doubtOverStatement(text: string, matches: RuleMatch[]): boolean {
+  const u = uncertainty.exec(text);
+  if (!u) return false;
+  const end = u.index + u[0].length;
+  return matches.filter((m) => m.rule.effect === 'decline').every((m) => m.start >= u.index && m.start < end);
+}
+
+/** A clause that gives a reason: a verb of being, having or needing ("alleen ben ik", "but the board meets"). */
+const reasonVerb =
+  /(?<![\p{L}])(?:ben|bent|is|zijn|zit|zitten|heb|hebben|heeft|moet|moeten|am|'m|are|'re|have|has|'ve|must|need|meets?|vergadert|vergaderen)(?![\p{L}])/iu;
+const contrastStart = /^\s*(?:maar|alleen|echter|doch|helaas|but|however|only|unfortunately|sadly)(?![\p{L}])/iu;
+const wishWord = /(?<![\p{L}])(?:graag|love|like|want|wish|willen|wil)(?![\p{L}])/iu;
+/** "Dan meld ik ons aan" right after a question: a statement that waits for the answer. */
+const conditionalOnAnswer = /^\s*(?:dan|in\s+dat\s+geval|zo\s+ja|indien\s+ja|als\s+dat\s+kan|then|if\s+so|in\s+that\s+case|if\s+that's\s+ok(?:ay)?)(?![\p{L}])/iu;
+
+const counterfactual = /(?<![\p{L}])(?:zou|zouden|had|hadden|would)(?![\p{L}])|(?<=\p{L})'d(?![\p{L}])/iu;
 const regretAfterWish = /^\s*(?:maar|but|echter|however)[\s,]+(?:\S+\s+){0,2}?(?:helaas|jammer\s+genoeg|unfortunately|sadly)(?![\p{L}])/iu;
 
 const combine = (a: number, b: number) => 1 - (1 - a) * (1 - b);
@@ -548,12 +578,20 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
     // "Ik zou graag komen, maar helaas …": a wish in the conditional followed by a regret is a decline.
     const wish = clauses[i - 1]!;
     const regret = clauses[i]!;
+    if (wish.question && conditionalOnAnswer.test(regret.text) && regret.intent !== null) {
+      regret.question = true;
+      reasons.push('conditional on a question');
+      continue;
+    }
     if (
-      wish.intent === 'accept' && !wish.question && regret.intent === null &&
-      counterfactual.test(wish.text) && regretAfterWish.test(regret.text)
+      (wish.intent === 'accept' || (wish.intent === null && wishWord.test(wish.text))) && !wish.question && !wish.thirdParty &&
+      (regret.intent === null || regret.intent === 'decline') && counterfactual.test(wish.text) &&
+      (regretAfterWish.test(regret.text) || (contrastStart.test(regret.text) && reasonVerb.test(regret.text)))
     ) {
+      // "… maar helaas", and also "I'd love to come, but the board meets that afternoon", "ik zou er
+      // graag bij willen zijn, alleen ben ik die week op wintersport": the reason after the wish.
       wish.intent = 'decline';
-      wish.weight = Math.min(wish.weight, 0.85);
+      wish.weight = Math.min(wish.weight || 0.8, 0.85);
       reasons.push('wish then regret');
     }
   }

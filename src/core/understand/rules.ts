@@ -181,6 +181,9 @@ const nl: Spec[] = [
   // "eerder kan ik niet", "later lukt het niet": a time limit on coming, no answer about it.
   ['eerder kan ik niet', 'not_rsvp', 1, `(?:eerder|later|daarvoor|vroeger|eerder\\s+dan\\s+\\S+)\\s+(?:kan|lukt)\\s+(?:ik|het)\\s+(?:\\S+\\s+)?niet(?![\\p{L}])`],
   ['niet meer werkzaam', 'not_rsvp', 1, `(?:niet\\s+meer|no\\s+longer)\\s+(?:werkzaam|in\\s+dienst|actief|employed|working|with\\s+(?:the|this|our))`],
+  // Unsubscribing or having left: "remove me from your mailing list", "I have left CareConnect",
+  // "ik ben vertrokken bij", "uit dienst": about the address, not about attending.
+  ['mailing list', 'not_rsvp', 1, `(?:mailing\\s*list|mailinglijst|verzendlijst|distributielijst|distribution\\s+list|nieuwsbrief|newsletter|unsubscribe|afmelden\\s+voor\\s+(?:deze|alle)\\s+(?:mail|berichten))|(?:i|we)\\s+(?:have|'ve)\\s+left\\s+(?!(?:a|the|my|it)(?![\\p{L}]))\\p{L}|(?:ben|is)\\s+(?:\\S+\\s+)?(?:vertrokken\\s+bij|uit\\s+dienst)|(?:heb|hebben)\\s+(?:\\S+\\s+){0,3}?verlaten`],
   ['kom erop terug', 'not_rsvp', 1, `(?:kom|komen)${gap(6)}\\s+(?:op\\s+)?terug|terugkomen`],
   // A forwarder: "(doorgestuurd naar onze teamleider,) zij laat zelf weten of ze komt" — whether
   // someone else comes is theirs to say; "of ze komt" is no statement.
