@@ -214,3 +214,36 @@ describe('registeredNames', () => {
     expect(registeredNames('Ik kom samen met Petra de Boer.')).toEqual([]);
   });
 });
+
+describe('who comes in a coordination', () => {
+  it('does not name the writer when "wij" come with others named by role', () => {
+    expect(detectAttendees('Wij zijn aanwezig met onze directeur en een beleidsmedewerker.', 'Groet,\nGerda Lamers', from(null), 'accept', 2).attendees).toEqual([]);
+  });
+
+  it('names the writer of "ik kom met" roles, and a name given after a role once', () => {
+    expect(detectAttendees('Ik kom samen met onze directeur en een beleidsmedewerker.', 'Groet,\nHans Dekker', from(null), 'accept', 3).attendees).toEqual([
+      'Hans Dekker',
+    ]);
+    expect(
+      detectAttendees('Graag meld ik mijzelf en mijn collega mevrouw J. de Vries aan.', 'Hoogachtend,\nJeroen Polderman', from(null), 'accept', 2).attendees,
+    ).toEqual(['Jeroen Polderman', 'J. de Vries']);
+  });
+
+  it('reads a name after "ik," as the sender, not a second person', () => {
+    const listed = findListedNames('Namens GGZ Delfland zal ik, Merel Schouten, de bijeenkomst bijwonen.');
+    expect(listed.names).toEqual([]);
+  });
+
+  it('reads names in brackets after a number of people', () => {
+    expect(findListedNames('Wij komen met twee personen (Tim de Boer en Sara Haddou).').names).toEqual(['Tim de Boer', 'Sara Haddou']);
+  });
+
+  it('counts the sender listed in a registration as registering', () => {
+    expect(registeredNames('There will be two of us: Ben Carter and myself.')).toEqual(['Ben Carter']);
+  });
+
+  it('completes a signature of initials from the From name when initial and surname agree', () => {
+    expect(nameFromSignature('Hoogachtend,\n\nmr. A. Hoek', 'Astrid Hoek')).toBe('Astrid Hoek');
+    expect(nameFromSignature('Hoogachtend,\n\nmr. B. Hoek', 'Astrid Hoek')).toBe('B. Hoek');
+  });
+});

@@ -51,7 +51,9 @@ const notAName = new Set(
     'online verder alvast tevens daarnaast goedemiddag goedemorgen goedenavond goedendag hoi geachte dear ' +
     // Greetings (Flemish too) that open a reply: "Goeiendag, Wij zullen …" is no name list.
     'goeiendag goeiedag goeiemorgen goeiemiddag goeienavond dag hallo hey hee lieve morgen middag allen ' +
-    'ondergetekende hoogachtend sincerely'
+    'ondergetekende hoogachtend sincerely ' +
+    // English and Dutch words that open a statement about who comes ("There will be two of us").
+    'there this that it both all beiden allebei samen also please yes'
   ).split(' '),
 );
 
@@ -164,6 +166,7 @@ const leadingTitle = new RegExp(`^${title}`, 'u');
 /** "Ineke Vos MBA" → "Ineke Vos"; titles before the name are taken off by the caller. */
 const trailingDegrees = new RegExp(`${postNominal}$`, 'u');
 
+const selfApposition = new RegExp(`(?<![\\p{L}])(ik|I|ondergetekende)\\s*,\\s*(?:${title})?(?:${personSource})${postNominal}\\s*,`, 'gu');
 const nameAndI = new RegExp(`(?:${title})?((?:${personSource}))\\s+(?:en|and)\\s+(?:ik|ikzelf|mijzelf|mezelf|ondergetekende|I|me|myself)(?![\\p{L}])`, 'gu');
 
 
@@ -309,7 +312,9 @@ const bareName = (line: string) => line.replace(leadingTitle, '').replace(traili
 function readListedNames(replyText: string): ListedNames {
   const head = givenNameFirst(replyText.slice(0, MAX_ANALYSED_CHARS).replace(/\r\n?/g, '\n'));
   const tableNames = readTableNames(head);
-  const text = head.replace(/[\u00a0\t ]+/g, ' ');
+  // "Namens GGZ Delfland zal ik, Merel Schouten, de bijeenkomst bijwonen": the name after "ik," is
+  // the sender's own, not a second person.
+  const text = head.replace(/[\u00a0\t ]+/g, ' ').replace(selfApposition, '$1');
   const roster: Found[] = [...tableNames];
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
@@ -475,6 +480,13 @@ export function nameFromSignature(signature: string | null, fromName: string | n
     if (skipped && !line.includes(' ')) return null;
     const words = line.toLowerCase().split(' ');
     const displayWords = display?.toLowerCase().split(' ') ?? [];
+    // "mr. A. Hoek" signed, "Astrid Hoek" in the From header: the initial and the surname agree, so
+    // the given name is the display name's (a badge carries "Astrid Hoek").
+    const initialsSigned = /^((?:\p{Lu}\.\s?)+)\s*(.+)$/u.exec(line);
+    if (display && initialsSigned && display.toLowerCase().endsWith(` ${initialsSigned[2]!.toLowerCase()}`) &&
+        displayWords[0]![0] === initialsSigned[1]![0]!.toLowerCase() && !/^\p{Lu}\./u.test(display)) {
+      return display;
+    }
     if (display && displayWords.length > words.length) {
       // "Roel" or "Dirk Jan" signed, "Dirk Jan Ossewaarde" in the From header: the whole name.
       if (words.every((w, i) => displayWords[i] === w)) return display;
@@ -534,6 +546,9 @@ const whoIsOpen =
 /** Whether the sender speaks of coming themselves (own clause with accept/tentative, not a substitute). */
 export function senderComes(reading: IntentReading): boolean {
   if (reading.substitute) return false;
+  // No rule read a clause, and the reply as a whole was read as coming (fallback.ts: "Ik hoop erbij
+  // te kunnen zijn"): the sender speaks of themselves, nobody else is said to come.
+  if ((reading.intent === 'accept' || reading.intent === 'tentative') && reading.clauses.every((c) => c.intent === null)) return true;
   return reading.clauses.some(
     (c) => !c.thirdParty && !c.question && (c.intent === 'accept' || c.intent === 'tentative') &&
       // "Namens ons komen Jan en Petra" names others; "Namens Juvent kom ik" is the sender.

@@ -69,6 +69,33 @@ describe('detectPartySize', () => {
     expect(size("I'd like to attend, but I have to check with my director first.", 'tentative')).toBe(1);
   });
 
+  it.each([
+    // Roles and numbers in a coordination, the sender added when they speak as "ik" or write no subject.
+    ['Ik kom samen met onze directeur en een beleidsmedewerker.', 3],
+    ['Ik en mijn collega komen graag.', 2],
+    ['My manager and I will both attend.', 2],
+    ['Ik schuif aan met twee teamgenoten.', 3],
+    ['Ik meld me aan en kom met een collega en een stagiaire.', 3],
+    ['Ik kom met Jan de Vries en een stagiaire.', 3],
+    ['Ja, ik kom! Ik neem onze stagiair mee.', 2],
+    ['Aanmelden: ja, met 1 collega (Tim de Boer).', 2],
+    ['Graag meld ik mijzelf en mijn collega mevrouw J. de Vries aan.', 2],
+    // A role appositive to a name is one person: "mijn collega Jan de Vries".
+    ['Ik kom met mijn collega Jan de Vries en onze directeur, Erik Brouwer.', 3],
+    // Under "wij", roles are who comes; whether the writer is among them is not said.
+    ['Wij zijn aanwezig met onze directeur en een beleidsmedewerker.', 2],
+    ["Wij zullen vertegenwoordigd zijn door twee collega's, de namen volgen nog.", 2],
+    // "alleen" after a cancelled companion: the latest word on it.
+    ['Mijn collega Joris Blok en ik hadden ons aangemeld, maar Joris is ziek. Ik kom dus alleen.', 1],
+  ])('counts a coordination: %s → %s', (text, expected) => {
+    expect(size(text)).toBe(expected);
+  });
+
+  it('does not count people the sender talks with, or words that are no role', () => {
+    expect(size('Ik kom, maar overleg eerst met mijn collega en onze directeur.')).toBe(1);
+    expect(size('Ik kom met een beetje vertraging en een volle agenda.')).toBe(1);
+  });
+
   it('cannot tell the number when it is still open', () => {
     expect(size('We komen met een paar mensen, de namen volgen nog.')).toBeNull();
   });
