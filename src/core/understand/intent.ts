@@ -325,7 +325,16 @@ const otherRemark =
   /,\s*(?=(?:alleen|enkel|only|just)\s)|,\s*(?=(?:en\s+|ook\s+)?(?:mijn|onze|ons|de|een|my|our|he|she|hij|zij|collega)\s)(?!de\s+heer(?![\p{L}]))|(?<=(?:\S+\s+){2,}\S+),\s*(?=(?:en\s+|maar\s+)?(?:ik|ikzelf|zelf|wij|we|i)\s)/iu;
 
 const thirdPartyStart =
-  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
+  /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a|two|three|four|twee|drie|vier|\d)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
+/** A hedge followed by a number: it doubts how many, not whether ("probably three of us", "mogelijk met 3"). */
+const countAfterHedge =
+  /^\s*(?:met\s+|with\s+|around\s+|about\s+|ongeveer\s+|zo'n\s+)?(?:\d{1,2}|een|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])/iu;
+/** "…, als dat verandert", "if that changes": what is promised is news of a change. */
+const changeOnly =
+  /(?<![\p{L}])(?:als|indien|mocht|if|should)\s+(?:dat|dit|er\s+iets|iets|het|that|this|anything|something|plans?)\s+(?:\S+\s+){0,2}?(?:verandert|wijzigt|veranderen|wijzigen|changes?|change)(?![\p{L}])|(?<![\p{L}])bij\s+(?:een\s+)?wijziging(?![\p{L}])/iu;
+/** An elliptic yes about others: "but two colleagues will: …", "zij gaan wel". */
+const ellipticYes = /(?<![\p{L}])(?:will|shall|do|does|can|gaan|gaat|komen|komt)(?=\s*[:;,.!]|\s*$)/iu;
+
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
@@ -460,6 +469,14 @@ const weakOnly = (c: ClauseReading) => {
 
 function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   let matches = findMatches(raw.text, rules);
+  if (matches.some((m) => m.rule.effect === 'accept')) {
+    // "We will attend, probably three of us", "wij komen, mogelijk met 3": the doubt is about the count.
+    matches = matches.filter((m) => !(m.rule.effect === 'tentative' && countAfterHedge.test(raw.text.slice(m.end))));
+  }
+  if (changeOnly.test(raw.text)) {
+    // "Ik laat het nog weten als dat verandert": a promise to report a change, not doubt.
+    matches = matches.filter((m) => m.rule.effect !== 'tentative');
+  }
   const notRsvp = matches.some((m) => m.rule.effect === 'not_rsvp');
   if (notRsvp) matches = matches.filter((m) => m.rule.effect === 'not_rsvp' || m.rule.effect === 'question');
   const thirdParty =
@@ -512,7 +529,10 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     else [intent, weight] = ['accept', accept];
   } else if (thirdParty && !notRsvp) {
     // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
-    if (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) && !negationWord.test(raw.text)) [intent, weight] = ['accept', 0.8];
+    if (
+      (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) || ellipticYes.test(raw.text) || onBehalfOfOthers(raw.text)) &&
+      !negationWord.test(raw.text)
+    ) [intent, weight] = ['accept', 0.8];
     else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
   }
   return {
