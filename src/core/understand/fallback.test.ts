@@ -14,6 +14,9 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['If I can, I will join for the second half', 'tentative'],
     ['Dat gaat hem niet worden', 'decline'],
     ['Ik sluit me graag bij jullie aan op de 26e', 'accept'],
+    ['Mijn agenda laat het op 26 november helaas niet toe', 'decline'],
+    ['Zet mij maar op de lijst', 'accept'],
+    ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],
     ['De bijeenkomst is in het buitenland', null],

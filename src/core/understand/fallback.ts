@@ -72,6 +72,13 @@ const absence = new RegExp(
   'iu',
 );
 
+/** The sender's time as the subject: "mijn agenda laat het niet toe", "my schedule doesn't allow it". */
+const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
+/** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
+const listMe = w(
+  '(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+);
+
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */
 const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt|unfortunately|sadly|regrettably|i'm\\s+afraid|i\\s+am\\s+afraid");
 /** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
@@ -107,6 +114,8 @@ export function scoreClause(text: string, regretSaid = false): FallbackReading |
   if (hedged && (manages || absent)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:hedge' };
   if (absent) return { intent: 'decline', weight: 0.65, reason: 'fallback:absence' };
   if (manages && negated) return { intent: 'decline', weight: 0.6, reason: 'fallback:negated coming' };
+  if (schedule.test(text) && negated && firstPerson.test(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:schedule does not allow' };
+  if (listMe.test(text) && !negated) return { intent: 'accept', weight: 0.6, reason: 'fallback:on the list' };
   if (regretted && engagement.test(text) && firstPerson.test(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:regret and engagement' };
   if (comes && firstPerson.test(text)) return { intent: 'accept', weight: 0.55, reason: 'fallback:coming' };
   return null;

@@ -31,6 +31,10 @@ describe('detectIntent', () => {
     // "15.00" ends no sentence: the regret and the engagement stay one statement.
     expect(read('Helaas, om 15.00 uur moet ik de kinderen van school halen.').intent).toBe('decline');
     expect(read('Please remove me from your mailing list.').intent).toBeNull();
+    // A hedge before a number doubts the count; news promised on a change is no doubt.
+    expect(read('We will attend, probably three of us.').intent).toBe('accept');
+    expect(read('Wij komen, mogelijk met 3 personen. Ik laat het nog weten als dat verandert.').intent).toBe('accept');
+    expect(read("I can't attend myself, but two colleagues will: Tom Hale and Ria Gomes.")).toMatchObject({ intent: 'accept' });
   });
 
   it('turns an acceptance around when it is negated', () => {

@@ -11,7 +11,8 @@
  * - a way round: someone else to contact ("neem contact op met", "please contact", "bij spoed").
  *
  * The mail's fate is what a person answering the invitation never writes, so it is required, with
- * at least one of the others; absence + period + a way round also suffices (no fate said). A reply
+ * at least one of the others; absence + period + a way round also suffices (no fate said). An
+ * address said to be read no more ("dit adres wordt niet meer gelezen") is a notice on its own. A reply
  * about the meeting is filtered out before this runs (automatic.ts ABOUT_THE_MEETING).
  */
 
@@ -46,6 +47,11 @@ const deputy = re(
   `${L}(?:neem|neemt|kunt|kan)${R}[^.!?\\n]{0,80}?${L}contact\\s+op${R}|${L}(?:bij\\s+spoed|voor\\s+dringende|in\\s+dringende|please\\s+contact|you\\s+can\\s+contact|for\\s+(?:anything\\s+)?urgent|if\\s+(?:it\\s+is\\s+|your\\s+\\S+\\s+is\\s+)?urgent|in\\s+urgent)${R}`,
 );
 
+/** An address nobody reads any more: "Dit e-mailadres wordt niet meer gelezen", "This mailbox is not monitored". */
+const deadAddress = re(
+  `${L}(?:dit|deze|this|that)\\s+(?:e-?mail)?(?:adres|address|mailbox|postbus|inbox|e-?mail\\s+address|account)\\s+(?:\\S+\\s+){0,3}?(?:niet\\s+meer|niet|no\\s+longer|not)\\s+(?:\\S+\\s+)?(?:gelezen|gebruikt|bekeken|actief|in\\s+gebruik|monitored|read|checked|in\\s+use|active|attended)${R}`,
+);
+
 /** The parts found in the text, by name; empty when it does not read as an out-of-office notice. */
 export function outOfOfficeParts(text: string): string[] {
   const head = text.slice(0, 2000);
@@ -54,6 +60,7 @@ export function outOfOfficeParts(text: string): string[] {
   if (period.test(head)) parts.push('period');
   if (fate.test(head)) parts.push('fate');
   if (deputy.test(head)) parts.push('deputy');
+  if (deadAddress.test(head)) return ['dead-address', ...parts];
   const has = (p: string) => parts.includes(p);
   const notice = (has('fate') && parts.length >= 2 && (has('absence') || has('period'))) || (has('absence') && has('period') && has('deputy'));
   return notice ? parts : [];
