@@ -42,7 +42,7 @@ const selfWord = /^(?:ik|ikzelf|mij|mijzelf|mezelf|me|i|myself|ondergetekende)$/
 const determiner = /^(?:een|één|eén|mijn|m'n|mn|onze|ons|a|an|one|my|our)$/iu;
 /** People by role: whole words and the endings of Dutch compounds (beleidsmedewerker, teamgenoot). */
 const roleNoun =
-  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|gasten|guests|bestuursleden|bestuurslid)$/iu;
+  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|lead|leads|head|chair|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|gasten|guests|bestuursleden|bestuurslid)$/iu;
 /** Plural forms: a number before them counts that many ("twee collega's"), a determiner one. */
 const fillerWord = /^(?:andere|other|more|extra|nog|ook|also|van|from|ons|onze|our|het|the|team|teams|vaste|nieuwe|new|jonge|junior|senior)$/iu;
 const joinWord = /^(?:en|and|plus|&|\+|,)$/iu;
@@ -55,7 +55,7 @@ const notPersonWord = /^(?:Ik|I|Wij|We|Ons|Onze|Mijn|My|Our|Een|De|Het|Dan|Dus|M
 /** Consulting someone is not bringing them ("check with my director", "overleggen met mijn collega"). */
 const consulting =
   /(?<![\p{L}])(?:check|checken|overleg|overleggen|overlegd|afstemmen|afgestemd|stem|bespreken|besproken|discuss|talk|speak|consult|confirm|agree|sprak|spreken|gesproken|bellen|gebeld|contact)(?![\p{L}])/iu;
-const companionCueWord = /^(?:met|with|neem|nemen|neemt|breng|brengen|brengt|bring|bringing|brings|take|taking|plus)$/iu;
+const companionCueWord = /^(?:met|with|neem|nemen|neemt|breng|brengen|brengt|bring|bringing|brings|take|taking|plus|\+)$/iu;
 
 interface Word {
   text: string;
@@ -110,7 +110,8 @@ function memberAt(w: Word[], i: number): { people: number; self: boolean; byRole
   const isDet = determiner.test(t);
   if (n !== null || isDet) {
     let j = i + 1;
-    while (j < w.length && j < i + 4 && fillerWord.test(w[j]!.text) && !roleNoun.test(w[j]!.text)) j++;
+    // Up to two words before the role: "twee andere collega's", "onze nieuwe beleidsmedewerker", "our policy lead".
+    while (j < w.length && j < i + 3 && !roleNoun.test(w[j]!.text) && (fillerWord.test(w[j]!.text) || /^\p{Ll}{2,20}$/u.test(w[j]!.text)) && !joinWord.test(w[j]!.text) && !selfWord.test(w[j]!.text)) j++;
     if (j < w.length && roleNoun.test(w[j]!.text) && w[j]!.text.length <= 40) {
       const people = isDet && !(n !== null && n > 1) ? 1 : n!;
       let end = j + 1;
@@ -216,6 +217,17 @@ const representedBy = /(?<![\p{L}])(?:vertegenwoordigd|represented)\s+(?:\S+\s+)
  * those named are who comes; whether the writer is among them is not said, so they are not counted.
  */
 export function readCoordination(said: string, speaking: string, substitute: boolean, senderAmong: boolean): Coordination | null {
+  // party.ts and names.ts ask the same question of one reply, one after the other.
+  const key = `${substitute}${senderAmong}\u0000${speaking}\u0000${said}`;
+  if (lastCoordination && lastCoordination.key === key) return lastCoordination.result;
+  const result = coordinationOf(said, speaking, substitute, senderAmong);
+  lastCoordination = { key, result };
+  return result;
+}
+
+let lastCoordination: { key: string; result: Coordination | null } | null = null;
+
+function coordinationOf(said: string, speaking: string, substitute: boolean, senderAmong: boolean): Coordination | null {
   const represented = representedBy.exec(said);
   if (represented) return { partySize: toNumber(represented[1]!)!, withSender: false, othersOnly: true };
   const c = countCoordination(said);

@@ -247,3 +247,26 @@ describe('who comes in a coordination', () => {
     expect(nameFromSignature('Hoogachtend,\n\nmr. B. Hoek', 'Astrid Hoek')).toBe('B. Hoek');
   });
 });
+
+describe('names after a statement about who comes', () => {
+  it('reads names after "beiden:", "will:" and after "bringing"', () => {
+    expect(findListedNames('Wij komen beiden: Tim Verlinde en Roos Janse.').names).toEqual(['Tim Verlinde', 'Roos Janse']);
+    expect(findListedNames("I can't attend myself, but two colleagues will: Tom Hale and Ria Gomes.").names).toEqual(['Tom Hale', 'Ria Gomes']);
+    expect(findListedNames("I'm bringing Jack Hill and Mia Ross from our office.").names).toEqual(['Jack Hill', 'Mia Ross']);
+  });
+
+  it('reads a companion after a role with a word before it', () => {
+    expect(findListedNames('Ik kom, en neem mijn nieuwe collega Jelle Buijs mee.').names).toEqual(['Jelle Buijs']);
+    expect(findListedNames('I will come with our policy lead, Amy Cho.').names).toEqual(['Amy Cho']);
+  });
+
+  it('does not take an adverb opening a sentence for a name', () => {
+    expect(findListedNames('Ik kom zeker. Misschien komt mijn collega ook mee.').names).toEqual([]);
+  });
+
+  it('names nobody when how many come is still open', () => {
+    expect(
+      detectAttendees('We komen met de hele afdeling, hoeveel precies laat ik nog weten.', 'Groet,\nNicole Verhulst', from(null), 'accept', null).attendees,
+    ).toEqual([]);
+  });
+});

@@ -53,7 +53,10 @@ const notAName = new Set(
     'goeiendag goeiedag goeiemorgen goeiemiddag goeienavond dag hallo hey hee lieve morgen middag allen ' +
     'ondergetekende hoogachtend sincerely ' +
     // English and Dutch words that open a statement about who comes ("There will be two of us").
-    'there this that it both all beiden allebei samen also please yes'
+    'there this that it both all beiden allebei samen also please yes ' +
+    // Adverbs that open a sentence before a verb ("Misschien komt mijn collega ook mee").
+    'misschien wellicht waarschijnlijk mogelijk zeker eventueel hopelijk gelukkig natuurlijk uiteraard ' +
+    'daarna vandaag morgen nu toen wel zelf maybe perhaps probably possibly hopefully unfortunately sadly luckily'
   ).split(' '),
 );
 
@@ -129,14 +132,16 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
  * "onze directeur, de heer …"): a known word or a Dutch job word by its ending.
  */
 const roleSource =
-  "(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|medewerkster|colleague|colleagues|directeur|directrice|director|manager|teamleider|leidinggevende|vervanger|vervangster|partner|vrouw|man|echtgenote|echtgenoot|wife|husband|boss|deputy|" +
+  "(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|medewerkster|colleague|colleagues|directeur|directrice|director|manager|teamleider|leidinggevende|vervanger|vervangster|partner|vrouw|man|echtgenote|echtgenoot|wife|husband|boss|deputy|lead|head|chair|" +
   '\\p{Ll}*(?:medewerker|medewerkster|adviseur|adviseuse|wetenschapper|manager|directeur|coördinator|coordinator|leider|pedagoog|psycholoog|hulpverlener|consulent|specialist|secretaris|voorzitter|bestuurder|wethouder|officer))';
+/** A word before a role: "mijn nieuwe collega", "onze vaste medewerker", "our policy lead". */
+const adjective = '(?:\\p{Ll}{2,14}\\s+)?';
 /** What may come between a role and the name: a comma or colon, then forms of address. */
 const beforeName = `\\s*[:,]?\\s+(?=${title}|\\p{Lu})`;
 const roleBeforeName = new RegExp(`(?:(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Ee]en|[Mm]y|[Oo]ur|[Aa])\\s+)?${roleSource}${beforeName}`, 'uy');
-const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${roleSource}${beforeName}`, 'gu');
+const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${adjective}${roleSource}${beforeName}`, 'gu');
 const companionCue = new RegExp(
-  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
+  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|[Bb]ring|[Bb]ringing)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${adjective}${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
     // "ik neem een collega mee, Bram de Koning", "I'm bringing a colleague: Sarah Lee".
     `|(?:[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|bring|bringing)\\s+(?:\\S+\\s+){0,3}?(?:mee|along|with\\s+me)\\s*[,:(–-]\\s*(?=${title}|\\p{Lu}))`,
   'gu',
@@ -151,7 +156,7 @@ const delegateCue = new RegExp(
 );
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+[\p{L}'’]{3,20}\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
+  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt|gaan|gaat)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:wij|we|us)\s*\(\s*|(?:beiden|allebei|both|samen|together|komen|komt|gaan|gaat|aanwezig|erbij|attend|attending|coming|will)\s*:\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+[\p{L}'’]{3,20}\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -541,7 +546,7 @@ export function senderAmongCount(text: string): boolean {
 
 /** The reply says who will come is not known yet ("weten nog niet wie", "namen volgen", "names to follow"). */
 const whoIsOpen =
-  /(?<![\p{L}])(?:(?:weten|weet)\s+(?:ik\s+|we\s+|wij\s+)?(?:nog\s+)?niet\s+(?:precies\s+)?wie|nog\s+niet\s+(?:bekend|duidelijk|zeker)\s+wie|(?:nog\s+)?onbekend\s+wie|wie\s+(?:er\s+)?(?:gaat|gaan|komt|komen)\s+(?:is|wordt)\s+nog|namen\s+(?:volgen|komen\s+(?:nog|later)|stuur|laat|geef|mail)|(?:not\s+(?:yet\s+)?(?:sure|know|decided|certain)|don't\s+(?:yet\s+)?know)\s+(?:yet\s+)?who|names\s+(?:to\s+follow|will\s+follow|later)|send\s+(?:you\s+)?(?:the\s+)?names)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:(?:weten|weet)\s+(?:ik\s+|we\s+|wij\s+)?(?:nog\s+)?niet\s+(?:precies\s+)?wie|nog\s+niet\s+(?:bekend|duidelijk|zeker)\s+wie|(?:nog\s+)?onbekend\s+wie|wie\s+(?:er\s+)?(?:gaat|gaan|komt|komen)\s+(?:is|wordt)\s+nog|namen\s+(?:volgen|komen\s+(?:nog|later)|stuur|laat|geef|mail)|(?:not\s+(?:yet\s+)?(?:sure|know|decided|certain)|don't\s+(?:yet\s+)?know)\s+(?:yet\s+)?who|names\s+(?:to\s+follow|will\s+follow|later)|send\s+(?:you\s+)?(?:the\s+)?names|hoeveel\s+(?:\S+\s+){0,3}?(?:laat|laten|volgt|volgen|weten|weet|hoort|horen|mail|mailen)|how\s+many\s+(?:\S+\s+){0,4}?(?:later|follow|let\s+you\s+know))(?![\p{L}])/iu;
 
 /** Whether the sender speaks of coming themselves (own clause with accept/tentative, not a substitute). */
 export function senderComes(reading: IntentReading): boolean {

@@ -87,6 +87,10 @@ describe('detectPartySize', () => {
     ["Wij zullen vertegenwoordigd zijn door twee collega's, de namen volgen nog.", 2],
     // "alleen" after a cancelled companion: the latest word on it.
     ['Mijn collega Joris Blok en ik hadden ons aangemeld, maar Joris is ziek. Ik kom dus alleen.', 1],
+    ["Ik kom + 2 collega's", 3],
+    ['I will come with our policy lead, Amy Cho.', 2],
+    ["Yes, I'm coming and I'm bringing Jack Hill and Mia Ross from our office.", 3],
+    ['Wij komen beiden: Tim Verlinde en Roos Janse.', 2],
   ])('counts a coordination: %s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });

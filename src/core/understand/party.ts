@@ -25,7 +25,7 @@ const fromUsRe = b(`(${numberSource})\\s+(?:from|of|van|uit)\\s+(?:our|my|ons|on
 /** "there will be three of us", "the two of us will come", "wij zijn met ons drieën" is collectiveRe. */
 const ofUsRe = b(`(${numberSource})\\s+of\\s+us`);
 /** "er komen 2 collega's": a count of others, the sender not among them. */
-const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(${numberSource})(?=\\s+\\p{L})|(?:komen|komt|zullen|gaan)\\s+er\\s+(?:\\p{L}+\\s+){0,2}?(${numberSource})(?=\\s+\\p{L})`);
+const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(?:(?:wel|ook|dus|nog|toch|dan)\\s+)?(${numberSource})(?=\\s+\\p{L})|(?:komen|komt|zullen|gaan)\\s+er\\s+(?:\\p{L}+\\s+){0,2}?(${numberSource})(?=\\s+\\p{L})`);
 /**
  * A count corrected or settled later in the reply: "het worden er twee", "it will be just two of us";
  * the latest statement wins over the number given first ("eerder gaf ik drie personen door").
