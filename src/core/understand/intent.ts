@@ -329,6 +329,10 @@ const thirdPartyStart =
 /** A hedge followed by a number: it doubts how many, not whether ("probably three of us", "mogelijk met 3"). */
 const countAfterHedge =
   /^\s*(?:met\s+|with\s+|around\s+|about\s+|ongeveer\s+|zo'n\s+)?(?:\d{1,2}|een|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])/iu;
+/** Who or how many is still open ("hoeveel precies", "how many of us", "names to follow"). */
+const countDoubt =
+  /(?<![\p{L}])(?:hoeveel|how\s+many|het\s+(?:precieze\s+|exacte\s+)?aantal|the\s+(?:exact\s+)?number|wie\s+(?:er\s+)?precies|who\s+exactly|welke\s+(?:collega's|collega|personen)|names?\s+(?:will\s+)?(?:to\s+)?follow|namen\s+(?:volgen|laat|laten|geef|geven|stuur|sturen))(?![\p{L}])/iu;
+const whetherWord = /(?<![\p{L}])(?:of|whether|if)(?![\p{L}])/iu;
 /** "…, als dat verandert", "if that changes": what is promised is news of a change. */
 const changeOnly =
   /(?<![\p{L}])(?:als|indien|mocht|if|should)\s+(?:dat|dit|er\s+iets|iets|het|that|this|anything|something|plans?)\s+(?:\S+\s+){0,2}?(?:verandert|wijzigt|veranderen|wijzigen|changes?|change)(?![\p{L}])|(?<![\p{L}])bij\s+(?:een\s+)?wijziging(?![\p{L}])/iu;
@@ -338,7 +342,7 @@ const ellipticYes = /(?<![\p{L}])(?:will|shall|do|does|can|gaan|gaat|komen|komt)
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|(?:afvaardiging|delegatie)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit|delegation\s+(?:consists|will\s+consist)\s+of|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|(?:afvaardiging|delegatie)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit|delegation\s+(?:consists|will\s+consist)\s+of|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|vervangster|plaatsvervanger|opvolger|opvolgster|waarnemer|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
 /**
  * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
  * capitalised word is a name only when it is not one of the words that start Dutch sentences.
@@ -473,6 +477,10 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     // "We will attend, probably three of us", "wij komen, mogelijk met 3": the doubt is about the count.
     matches = matches.filter((m) => !(m.rule.effect === 'tentative' && countAfterHedge.test(raw.text.slice(m.end))));
   }
+  if (countDoubt.test(raw.text) && !whetherWord.test(raw.text)) {
+    // "hoeveel precies laat ik nog weten", "names to follow": who or how many is open, not whether.
+    matches = matches.filter((m) => m.rule.effect !== 'tentative');
+  }
   if (changeOnly.test(raw.text)) {
     // "Ik laat het nog weten als dat verandert": a promise to report a change, not doubt.
     matches = matches.filter((m) => m.rule.effect !== 'tentative');
@@ -530,7 +538,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   } else if (thirdParty && !notRsvp) {
     // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
     if (
-      (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) || ellipticYes.test(raw.text) || onBehalfOfOthers(raw.text)) &&
+      (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) || ellipticYes.test(raw.text) || onBehalfOfOthers(raw.text) ||
+        substituteMarker.test(raw.text)) &&
       !negationWord.test(raw.text)
     ) [intent, weight] = ['accept', 0.8];
     else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
