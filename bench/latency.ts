@@ -52,6 +52,14 @@ async function createMailbox(imapUrl: string): Promise<void> {
   await client.logout().catch(() => client.close());
 }
 
+/** SIGTERM, and wait for the exit unless it has already happened. */
+async function stop(child: import('node:child_process').ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export async function benchLatency(options: {
   imapUrl: (name: string) => string;
   receiver: SmtpReceiver;
@@ -68,10 +76,11 @@ export async function benchLatency(options: {
     const child = startChild(['bench/child.mjs', 'worker'], benchEnv(db.url, workerUrl, receiver.url()));
     try {
       await child.line('ready');
-      worker = figures(await appendOneByOne(workerUrl, receiver, count));
+      worker = figures(await appendOneByOne(workerUrl, receiver, count).catch((e: Error) => {
+        throw new Error(`${e.message}; worker: ${child.stderr().slice(-1500)}`);
+      }));
     } finally {
-      child.process.kill('SIGTERM');
-      await new Promise((r) => child.process.once('exit', r));
+      await stop(child.process);
       const m = child.stderr().match(/\{"peakRssMb":(\d+)\}/);
       workerPeakRssMb = m ? Number(m[1]) : null;
     }
@@ -87,8 +96,7 @@ export async function benchLatency(options: {
     await child.line('ready');
     reference = figures(await appendOneByOne(referenceUrl, receiver, count));
   } finally {
-    child.process.kill('SIGTERM');
-    await new Promise((r) => child.process.once('exit', r));
+    await stop(child.process);
   }
   return { worker, reference, workerPeakRssMb };
 }
