@@ -53,9 +53,18 @@ const capitalWord = /^(?:\p{Lu}\.|\p{Lu}[\p{Ll}'-]+(?:-\p{Lu}[\p{Ll}'-]+)?)$/u;
 /** Capitalised words that open a clause or name something else, not a person in a chain. */
 const notPersonWord = /^(?:Ik|I|Wij|We|Ons|Onze|Mijn|My|Our|Een|De|Het|Dan|Dus|Maar|Namens|Graag|Helaas|Tot|Met|En|And|Ook|Ja|Yes|Nee|No|Zelf|Er|Wel|Niet|The|Hij|Zij|Ze|He|She|They)$/u;
 /** Consulting someone is not bringing them ("check with my director", "overleggen met mijn collega"). */
-const consulting =
+const hedged = /(?<![\p{L}])(?:misschien|mogelijk|wellicht|eventueel|perhaps|maybe|possibly)(?![\p{L}])/iu;
+export const consulting =
   /(?<![\p{L}])(?:check|checken|overleg|overleggen|overlegd|afstemmen|afgestemd|stem|bespreken|besproken|discuss|talk|speak|consult|confirm|agree|sprak|spreken|gesproken|bellen|gebeld|contact)(?![\p{L}])/iu;
 const companionCueWord = /^(?:met|with|neem|nemen|neemt|breng|brengen|brengt|bring|bringing|brings|take|taking|plus|\+)$/iu;
+/**
+ * Cues after which the chain is who comes, the sender not among them unless named in it: people
+ * sent ("ik stuur twee collega's", "sending two colleagues") and the subject after an inverted verb
+ * ("van onze organisatie komen een beleidsmedewerker en een teamleider").
+ */
+const othersCueWord = /^(?:stuur|sturen|stuurt|send|sending|sends|komen|komt|gaan|gaat|afvaardigen)$/iu;
+/** Someone not named: "ik neem iemand mee", "bringing someone from our team". */
+const someoneWord = /^(?:iemand|someone|somebody)$/iu;
 
 interface Word {
   text: string;
@@ -105,6 +114,7 @@ function memberAt(w: Word[], i: number): { people: number; self: boolean; byRole
   if (selfWord.test(t)) {
     return { people: 0, self: true, byRole: false, end: i + 1 };
   }
+  if (someoneWord.test(t)) return { people: 1, self: false, byRole: true, end: i + 1 };
   const value = toNumber(t);
   const n = value !== null && value <= 50 ? value : null;
   const isDet = determiner.test(t);
@@ -163,20 +173,30 @@ function chainAt(w: Word[], i: number): Chain | null {
  * mee) and chains that hold the sender ("ik en mijn collega"). null when no chain has a role or a
  * number of people in it (names alone are read by names.ts).
  */
-function countCoordination(statements: string): { companions: number; selfInChain: boolean; numbered: boolean } | null {
-  let best: { companions: number; selfInChain: boolean; numbered: boolean } | null = null;
+interface Counted {
+  companions: number;
+  selfInChain: boolean;
+  numbered: boolean;
+  /** Said of people sent or coming without the sender ("van ons komen …", "sending two colleagues"). */
+  others: boolean;
+}
+
+function countCoordination(statements: string): Counted | null {
+  let best: Counted | null = null;
   for (const clause of statements.split(/\n|[.!?;]\s/u)) {
-    if (clause.length > 600 || consulting.test(clause)) continue;
+    // Only firm companions count: "Ik kom zeker. Misschien komt mijn collega ook mee" is one.
+    if (clause.length > 600 || consulting.test(clause) || hedged.test(clause)) continue;
     const w = words(clause);
     for (let i = 0; i < w.length; i++) {
-      const cue = companionCueWord.test(w[i]!.text) ? 1 : 0;
+      const others = othersCueWord.test(w[i]!.text);
+      const cue = others || companionCueWord.test(w[i]!.text) ? 1 : 0;
       // "samen met", "together with", "along with" are the cue "met"/"with" as well.
       let start = i + cue;
       while (cue && start < w.length && afterJoin.test(w[start]!.text)) start++;
       const chain = chainAt(w, start);
       if (!chain || !chain.byRole) continue;
       if (!cue && !(chain.self && chain.members > 1)) continue;
-      const found = { companions: chain.people, selfInChain: chain.self, numbered: chain.numbered };
+      const found = { companions: chain.people, selfInChain: chain.self, numbered: chain.numbered, others: others && !chain.self };
       if (!best || found.companions > best.companions) best = found;
       i = Math.max(i, chain.end - 1);
     }
@@ -233,6 +253,7 @@ function coordinationOf(said: string, speaking: string, substitute: boolean, sen
   const c = countCoordination(said);
   if (!c) return null;
   const selfSingular = singularRe.test(speaking);
+  if (c.others) return { partySize: c.companions, withSender: false, othersOnly: !senderAmong };
   const withSender = c.selfInChain || (!substitute && !senderAmong && (selfSingular || !pluralSubjectRe.test(speaking)));
   return { partySize: c.companions + (withSender ? 1 : 0), withSender, othersOnly: !withSender && (!c.numbered || substitute) };
 }

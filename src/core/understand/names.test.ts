@@ -270,3 +270,20 @@ describe('names after a statement about who comes', () => {
     ).toEqual([]);
   });
 });
+
+describe('names introduced by te weten, a count or a place taken', () => {
+  it('reads names after te weten, we will be three:, aanmelding 2x: and in plaats van mij komt', () => {
+    expect(findListedNames('Namens Stichting Kans zullen twee afgevaardigden aanwezig zijn, te weten mevrouw A. Lambers en de heer R. Fontein.').names).toEqual([
+      'A. Lambers',
+      'R. Fontein',
+    ]);
+    expect(findListedNames("We'll be three: myself, Emma Klein and Lukas Braun.")).toMatchObject({ names: ['Emma Klein', 'Lukas Braun'], selfListed: true });
+    expect(findListedNames('Aanmelding 2x: Tom Huijsman en Nina Brand.').names).toEqual(['Tom Huijsman', 'Nina Brand']);
+    expect(findListedNames('Ik ga met pensioen; in plaats van mij komt mijn opvolger Kim Jansen.').names).toEqual(['Kim Jansen']);
+  });
+
+  it('names nobody for a group of open size, but the sender of a plain "wij komen"', () => {
+    expect(detectAttendees('Wij komen.', 'Carla', from('Carla Wisse'), 'accept', null).attendees).toEqual(['Carla Wisse']);
+    expect(detectAttendees("Leuk! We komen met z'n allen.", 'Carla', from('Carla Wisse'), 'accept', null).attendees).toEqual([]);
+  });
+});

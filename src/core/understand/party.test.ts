@@ -91,6 +91,15 @@ describe('detectPartySize', () => {
     ['I will come with our policy lead, Amy Cho.', 2],
     ["Yes, I'm coming and I'm bringing Jack Hill and Mia Ross from our office.", 3],
     ['Wij komen beiden: Tim Verlinde en Roos Janse.', 2],
+    ['Ik kom graag en neem iemand mee van ons team.', 2],
+    ["Hello, I am unable to attend, but I'm sending two colleagues in my place.", 2],
+    ['Van onze organisatie komen een beleidsmedewerker en een teamleider; de namen volgen.', 2],
+    ["Twee collega's en ik komen naar Heinkenszand.", 3],
+    ["Hierbij een aanmelding voor mijzelf en twee collega's.", 3],
+    // Consulted, hedged or travelling with is not brought along.
+    ['Ik heb het met mijn collega en onze directeur besproken: ik kom namens ons.', 1],
+    ['Ik kom zeker. Misschien komt mijn collega ook mee, dat hoort u nog.', 1],
+    ['Ik kom, met de trein van 14.12 uur en 2 overstappen.', 1],
   ])('counts a coordination: %s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });

@@ -6,7 +6,7 @@
 import { attendingNames, findListedNames, senderAmongCount, senderComes } from './names.js';
 import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
-import { collective, numberWords, pluralSubjectRe, readCoordination, singularRe, toNumber } from './coordination.js';
+import { collective, consulting, numberWords, pluralSubjectRe, readCoordination, singularRe, toNumber } from './coordination.js';
 import type { Intent } from './types.js';
 
 const numberSource = `\\d{1,2}|${Object.keys(numberWords).join('|')}`;
@@ -130,8 +130,10 @@ export function detectPartySize(
     const size = listed.names.length + (senderToo ? 1 : 0);
     return { partySize: size, reasons: [`party:names-${listed.kind}`] };
   }
-  if (pairRe.test(said)) return { partySize: 2, reasons: ['party:pair'] };
-  if (oneCompanionRe.test(said) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
+  // "Ik heb het met mijn collega besproken: ik kom": someone consulted is not brought along.
+  const brought = said.split('\n').filter((line) => !consulting.test(line)).join('\n');
+  if (pairRe.test(brought)) return { partySize: 2, reasons: ['party:pair'] };
+  if (oneCompanionRe.test(brought) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
   // "ik kom, als ons teamoverleg het toelaat": a possessive "ons" does not make the sender a group.
   // "het hangt af van ons MT-overleg": a possessive is no group; "meld ons aan", "reken op ons" is.
   const plural = pluralSubjectRe.test(speaking) || pluralObjectRe.test(speaking);
