@@ -16,6 +16,10 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['Ik sluit me graag bij jullie aan op de 26e', 'accept'],
     ['Mijn agenda laat het op 26 november helaas niet toe', 'decline'],
     ['Zet mij maar op de lijst', 'accept'],
+    ["I'm afraid that's my day off", 'decline'],
+    ['I only work Tuesday to Thursday, so Monday is out for me', 'decline'],
+    ["Sorry - can't do Mondays", 'decline'],
+    ['Yes please, one place for me', 'accept'],
     ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],

@@ -36,7 +36,9 @@ const coming = w(
 );
 
 /** Managing it ("dat gaat niet lukken", "haal ik niet"): a statement only with a negation or a hedge. */
-const managing = w('lukken|lukt|haal|halen|redden|red|gaan|gaat|manage|work\\s+out');
+const managing = w(
+  "lukken|lukt|haal|halen|redden|red|gaan|gaat|manage|work\\s+out|do\\s+(?:it|that|this|the\\s+\\S+|\\S+days?|afternoons?|mornings?)",
+);
 
 const negation = w(
   "niet|geen|nooit|geenszins|not|no|never|cannot|can't|won't|couldn't|wouldn't|isn't|aren't|impossible|onmogelijk|unable|niet\\s+mogelijk|no\\s+longer",
@@ -62,6 +64,10 @@ const absence = new RegExp(
     `${L}(?:ik|wij|we)\\s+(?:\\S+\\s+){0,3}?(?:werk|werken)\\s+(?:\\S+\\s+){0,2}?(?:niet|nooit)\\s+op${R}`,
     `${L}(?:ik|wij|we|ben\\s+ik|zijn\\s+wij|zit\\s+ik|zitten\\s+wij|zitten\\s+we)${R}[^.!?;\\n]{0,60}?${L}(?:in\\s+het\\s+buitenland|op\\s+vakantie|met\\s+vakantie|met\\s+\\S*verlof|op\\s+reis|op\\s+(?:een\\s+)?congres|niet\\s+in\\s+(?:het\\s+land|\\p{Lu}\\p{L}+)|elders|niet\\s+beschikbaar|niet\\s+werkzaam|al\\s+(?:ingepland|volgeboekt|bezet|vergeven|besproken)|dubbel\\s+geboekt)${R}`,
     // "deze keer moet ik het overslaan", "al ingepland voor een andere bijeenkomst".
+    // "that's my day off", "mijn vrije middag", "I only work Tuesday to Thursday", "Monday is out for me".
+    `${L}(?:my|mijn|our|onze)\\s+(?:\\S+\\s+)?(?:day\\s+off|days\\s+off|vrije\\s+(?:dag|middag|ochtend)|non-working\\s+day|rest\\s+day)${R}`,
+    `${L}(?:i|we|ik|wij)\\s+(?:only|alleen)\\s+(?:work|werk|werken)${R}|${L}(?:werk|werken)\\s+(?:ik|wij|we)\\s+(?:alleen|enkel)${R}`,
+    `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
     `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
     // English: "I'm on leave that week", "we are abroad", "Monday afternoons are impossible for me".
@@ -76,7 +82,7 @@ const absence = new RegExp(
 const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
 /** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
 const listMe = w(
-  '(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+  '(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
 );
 
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */

@@ -35,6 +35,12 @@ describe('detectIntent', () => {
     expect(read('We will attend, probably three of us.').intent).toBe('accept');
     expect(read('Wij komen, mogelijk met 3 personen. Ik laat het nog weten als dat verandert.').intent).toBe('accept');
     expect(read("I can't attend myself, but two colleagues will: Tom Hale and Ria Gomes.")).toMatchObject({ intent: 'accept' });
+    // A hedge that governs the coming; a condition said to go without saying; the sender's elliptic no.
+    expect(read("I'm hoping to come but I'm still waiting on cover.").intent).toBe('tentative');
+    expect(read('Ik kom graag, hopelijk tot dan!').intent).toBe('accept');
+    expect(read('Ik ben erbij, mits de trein rijdt natuurlijk.').intent).toBe('accept');
+    expect(read('Ik ben erbij, mits ik vrij krijg.').intent).toBe('tentative');
+    expect(read('Wellicht komt mijn collega, ikzelf in ieder geval niet.').intent).toBe('decline');
   });
 
   it('turns an acceptance around when it is negated', () => {

@@ -332,6 +332,13 @@ const countAfterHedge =
 /** Who or how many is still open ("hoeveel precies", "how many of us", "names to follow"). */
 const countDoubt =
   /(?<![\p{L}])(?:hoeveel|how\s+many|het\s+(?:precieze\s+|exacte\s+)?aantal|the\s+(?:exact\s+)?number|wie\s+(?:er\s+)?precies|who\s+exactly|welke\s+(?:collega's|collega|personen)|names?\s+(?:will\s+)?(?:to\s+)?follow|namen\s+(?:volgen|laat|laten|geef|geven|stuur|sturen))(?![\p{L}])/iu;
+const formalCondition = /(?<![\p{L}])(?:natuurlijk|uiteraard|vanzelfsprekend|of\s+course|obviously|naturally)(?![\p{L}])/iu;
+/** A hedge that governs the coming right after it: "I'm hoping to come", "ik hoop te komen", "probeer te komen". */
+const hedgeBefore =
+  /(?<![\p{L}])(?:hope|hoping|hopefully|hoop|hopen|hopelijk|eventueel|misschien|wellicht|mogelijk|perhaps|maybe|possibly|might|try|trying|proberen|probeer|provisionally|voorlopig)(?:\s+\S+){0,3}\s*$/iu;
+/** The sender's own elliptic no: "ikzelf in ieder geval niet", "I myself not". */
+const ellipticSelfNo =
+  /^\s*(?:(?:maar|en|want|but|and)\s+)?(?:ik\s*zelf|zelf|ik|myself|i\s+myself)(?:\s+[^\s.!?]+){0,4}?\s+(?:niet|not)\s*[.!]*\s*$/iu;
 const whetherWord = /(?<![\p{L}])(?:of|whether|if)(?![\p{L}])/iu;
 /** "…, als dat verandert", "if that changes": what is promised is news of a change. */
 const changeOnly =
@@ -481,6 +488,10 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     // "hoeveel precies laat ik nog weten", "names to follow": who or how many is open, not whether.
     matches = matches.filter((m) => m.rule.effect !== 'tentative');
   }
+  if (formalCondition.test(raw.text) && matches.some((m) => m.rule.effect === 'accept')) {
+    // "Ik ben erbij, mits de trein rijdt natuurlijk": a condition said to go without saying.
+    matches = matches.filter((m) => m.rule.effect !== 'tentative');
+  }
   if (changeOnly.test(raw.text)) {
     // "Ik laat het nog weten als dat verandert": a promise to report a change, not doubt.
     matches = matches.filter((m) => m.rule.effect !== 'tentative');
@@ -520,6 +531,10 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
       );
   if (tentative > 0) [intent, weight] = ['tentative', tentative];
   // "Not sure I can make it", "weet niet of ik kan komen": the negation doubts, it does not decline.
+  else if (
+    accept > 0 && decline === 0 &&
+    matches.some((m) => m.rule.effect === 'accept' && !WEAK_RULES.has(m.rule.id) && hedgeBefore.test(raw.text.slice(0, m.start + Math.min(m.text.length, 12))) && !countAfterHedge.test(raw.text.slice(m.end)))
+  ) [intent, weight] = ['tentative', Math.min(accept, 0.75)];
   else if ((accept > 0 || decline > 0) && doubtOverStatement(raw.text, matches)) [intent, weight] = ['tentative', Math.min(Math.max(accept, decline), 0.8)];
   else if (negatedDecline) [intent, weight, negated] = ['accept', Math.min(decline, 0.8), true];
   else if (decline > 0) [intent, weight] = ['decline', decline];
@@ -535,6 +550,8 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     );
     if (negated) [intent, weight] = ['decline', Math.min(accept, 0.6)];
     else [intent, weight] = ['accept', accept];
+  } else if (!thirdParty && !notRsvp && ellipticSelfNo.test(raw.text)) {
+    [intent, weight] = ['decline', 0.8];
   } else if (thirdParty && !notRsvp) {
     // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
     if (

@@ -22,14 +22,14 @@ const re = (s: string) => new RegExp(s, 'iu');
 
 const absence = re(
   `${L}(?:afwezig|niet\\s+(?:op\\s+kantoor|aanwezig|bereikbaar|op\\s+het\\s+werk|werkzaam)|vrij|vrije\\s+dag(?:en)?|vakantie|\\S*verlof|ziek|buiten\\s+kantoor` +
-    `|out\\s+of\\s+(?:the\\s+)?office|away|on\\s+(?:\\S+\\s+)?leave|on\\s+holiday|on\\s+vacation|annual\\s+leave|off\\s+work|days\\s+off|not\\s+in\\s+the\\s+office)${R}`,
+    `|op\\s+(?:cursus|training|congres|studiereis)|on\\s+(?:a\\s+)?(?:training\\s+)?course|at\\s+a\\s+(?:conference|training)|out\\s+of\\s+(?:the\\s+)?office|away|on\\s+(?:\\S+\\s+)?leave|on\\s+holiday|on\\s+vacation|annual\\s+leave|off\\s+work|days\\s+off|not\\s+in\\s+the\\s+office)${R}`,
 );
 
 const month =
   'jan(?:uari|uary)?|feb(?:ruari|ruary)?|maart|march|mar|apr(?:il)?|mei|may|jun[ie]?|jul[iy]?|aug(?:ustus|ust)?|sep(?:t(?:ember)?)?|okt(?:ober)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
 const day =
   'maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|monday|tuesday|wednesday|thursday|friday|saturday|sunday';
-const when = `(?:${L}(?:${day})${R}|\\d{1,2}(?:[-/.]\\d{1,2}|\\s+(?:${month})${R})|${L}(?:${month})\\s+\\d{1,2}${R})`;
+const when = `(?:${L}(?:${day})${R}|${L}(?:next|volgende|komende|aanstaande)\\s+week${R}|\\d{1,2}(?:[-/.]\\d{1,2}|\\s+(?:${month})${R})|${L}(?:${month})\\s+\\d{1,2}${R})`;
 
 const period = re(
   `${L}(?:tot(?:\\s+en\\s+met)?|t/m|vanaf|na|weer|terug|until|till|through|returning|return|back|from)${R}[^.!?\\n]{0,30}?${when}` +
@@ -40,7 +40,7 @@ const period = re(
 const mailNoun = `${L}(?:(?:uw|je|jouw|your|de|mijn|my|alle)\\s+)?(?:e-?mails?|mails?|berichten|bericht|messages?|correspondentie)${R}`;
 const mailFate =
   `${L}(?:beantwoord|beantwoorden|behandeld|behandelen|doorgestuurd|doorgezonden|gelezen|lees|bekeken|verwerkt|opgepakt|reageer|reageren` +
-  `|answered|dealt\\s+with|forwarded|read|reviewed|responded|respond|reply|replied|attended\\s+to|checked|checking|processed)${R}`;
+  `|oppakken|opgepakt|answered|dealt\\s+with|pick\\s+up|picked\\s+up|catch\\s+up\\s+on|go\\s+through|look\\s+at|forwarded|read|reviewed|responded|respond|reply|replied|attended\\s+to|checked|checking|processed)${R}`;
 const fate = re(`${mailNoun}[^.!?\\n]{0,80}?${mailFate}|${mailFate}[^.!?\\n]{0,40}?${mailNoun}`);
 
 const deputy = re(
