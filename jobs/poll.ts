@@ -28,6 +28,7 @@ export async function runPoll(app: App, options: PollOptions = {}) {
       now,
       batchSize: app.config.mailbox.batchSize,
       maxBytes: app.config.mailbox.maxMessageBytes,
+      flush: () => app.db.flush(),
     });
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);

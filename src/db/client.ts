@@ -6,7 +6,7 @@
  * API; the rest of the code is typed against the PostgreSQL one and uses only what both
  * providers support.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { PrismaClient } from '../generated/postgresql/client.js';
 import { type DatabaseTarget, parseDatabaseUrl, redactUrl, sqliteFileOf } from './url.js';
@@ -17,6 +17,12 @@ export type { Prisma } from '../generated/postgresql/client.js';
 export interface Database {
   readonly prisma: PrismaClient;
   readonly target: DatabaseTarget;
+  /**
+   * Makes every transaction committed so far survive a power loss, for the moment before the
+   * mailbox is told a message is stored (a Maildir file moved to cur/ is not offered again).
+   * PostgreSQL commits are durable already; on SQLite see steadyConnections (synchronous=NORMAL).
+   */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,11 +51,36 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
   } catch (e) {
     throw new DatabaseError(`cannot open the database ${redactUrl(url)}: ${firstLine(e)}`, 'EDBCONNECT');
   }
+  const file = target.provider === 'sqlite' ? sqliteFileOf(target.url) : ':memory:';
   return {
     prisma,
     target,
+    flush: file === ':memory:' ? async () => {} : () => syncSqliteFiles(resolve(file)),
     close: () => prisma.$disconnect(),
   };
+}
+
+/**
+ * fsync of the database file and its write-ahead log. With synchronous=NORMAL a commit is in the
+ * WAL but only synced at the next checkpoint; Linux's fsync flushes the file whatever descriptor
+ * wrote it, so syncing both files makes every commit so far durable (one sync per stored batch,
+ * not per commit).
+ */
+async function syncSqliteFiles(file: string): Promise<void> {
+  for (const path of [`${file}-wal`, file]) {
+    let handle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw e;
+    }
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 async function openSqlite(target: DatabaseTarget, options: OpenOptions): Promise<PrismaClient> {
@@ -123,7 +154,8 @@ type LibSqlClient = ReturnType<InstanceType<LibSqlFactory>['createClient']>;
  *   disk at every commit: about 2.6 ms on this project's machines, longer than everything else a
  *   small write costs, and blocking the event loop (libsql is synchronous). In WAL mode NORMAL
  *   is still atomic and consistent, and a committed transaction survives the process being
- *   killed (kill -9, a crash); only a power loss or OS crash can undo the last commits
+ *   killed (kill -9, a crash); only a power loss or OS crash can undo the last commits, so the
+ *   poll syncs the files (Database.flush) before it tells the mailbox a batch is stored
  *   (https://www.sqlite.org/pragma.html#pragma_synchronous, https://www.sqlite.org/wal.html).
  *   The pragma is per connection and may not be changed inside a transaction.
  */

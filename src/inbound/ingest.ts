@@ -21,6 +21,8 @@ export interface IngestOptions {
   now: Date;
   batchSize: number;
   maxBytes: number;
+  /** Makes the stored batch durable before the mailbox is told (Database.flush). */
+  flush?: () => Promise<void>;
 }
 
 export interface IngestSummary {
@@ -94,6 +96,7 @@ async function ingestAll(options: IngestOptions): Promise<IngestSummary> {
     summary.stored += result.stored;
     summary.duplicates += result.duplicates;
     summary.quarantined += result.quarantined;
+    await options.flush?.();
     for (const message of batch) await mailbox.acknowledge(message);
     logger.debug({ mailbox: mailbox.key, ...result }, 'batch stored');
     relieveHeap();
