@@ -45,7 +45,8 @@ function recordingMailbox(db: Database, count: number, events: string[]) {
       events.push(`ack ${m.maildirKey} stored=${stored}`);
       acked.add(m.maildirKey!);
     },
-  } as MailboxSource;
+    async close() {},
+  };
   return source;
 }
 
