@@ -20,6 +20,9 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['I only work Tuesday to Thursday, so Monday is out for me', 'decline'],
     ["Sorry - can't do Mondays", 'decline'],
     ['Yes please, one place for me', 'accept'],
+    ["I'll pass on this one, but please keep me posted", 'decline'],
+    ['Helaas ben ik die middag ingedeeld op een andere locatie', 'decline'],
+    ['Ik zal proberen er na mijn vorige afspraak nog bij te zijn', 'tentative'],
     ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],

@@ -30,7 +30,7 @@ const coming = w(
     // Separable verbs with words between: "sluit ik later aan", "neem ik graag deel", "doe ik mee".
     '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
     // "er graag bij willen zijn", "er die middag bij zijn".
-    'er\\s+(?:\\S+\\s+){0,3}?bij\\s+(?:te\\s+)?(?:zijn|willen|kunnen|wezen)',
+    'er\\s+(?:\\S+\\s+){0,6}?bij\\s+(?:te\\s+)?(?:zijn|willen|kunnen|wezen)',
     'come|coming|join|joining|attend|attending|participate|participating|be\\s+there|make\\s+it|drop\\s+in|pop\\s+in|turn\\s+up|show\\s+up',
   ].join('|'),
 );
@@ -46,7 +46,7 @@ const negation = w(
 
 const hedge = w(
   [
-    'eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
+    'proberen|probeer|probeert|try|trying|attempt|eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
     'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
     'niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
     'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
@@ -68,7 +68,7 @@ const absence = new RegExp(
     `${L}(?:my|mijn|our|onze)\\s+(?:\\S+\\s+)?(?:day\\s+off|days\\s+off|vrije\\s+(?:dag|middag|ochtend)|non-working\\s+day|rest\\s+day)${R}`,
     `${L}(?:i|we|ik|wij)\\s+(?:only|alleen)\\s+(?:work|werk|werken)${R}|${L}(?:werk|werken)\\s+(?:ik|wij|we)\\s+(?:alleen|enkel)${R}`,
     `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
-    `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
+    `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|pass\\s+on\\s+(?:this|it|that)|sit\\s+(?:this\\s+one|it)\\s+out|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
     // English: "I'm on leave that week", "we are abroad", "Monday afternoons are impossible for me".
     `${L}(?:i|i'm|i\\s+am|i'll\\s+be|i\\s+will\\s+be|we|we're|we\\s+are|we'll\\s+be)${R}[^.!?;\\n]{0,40}?${L}(?:on\\s+(?:annual\\s+|parental\\s+|maternity\\s+|sick\\s+)?leave|on\\s+holiday|on\\s+vacation|abroad|out\\s+of\\s+the\\s+country|away|travell?ing|unavailable|not\\s+available|booked|tied\\s+up|otherwise\\s+engaged|double[- ]booked)${R}`,
@@ -89,7 +89,7 @@ const listMe = w(
 const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt|unfortunately|sadly|regrettably|i'm\\s+afraid|i\\s+am\\s+afraid");
 /** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
 const engagement = w(
-  "moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
+  "ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
 );
 
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");

@@ -328,7 +328,7 @@ const thirdPartyStart =
   /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a|two|three|four|twee|drie|vier|\d)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
 /** A hedge followed by a number: it doubts how many, not whether ("probably three of us", "mogelijk met 3"). */
 const countAfterHedge =
-  /^\s*(?:met\s+|with\s+|around\s+|about\s+|ongeveer\s+|zo'n\s+)?(?:\d{1,2}|een|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])/iu;
+  /^\s*(?:met\s+|with\s+|around\s+|about\s+|ongeveer\s+|zo'n\s+)?(?:\d{1,2}|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])/iu;
 /** Who or how many is still open ("hoeveel precies", "how many of us", "names to follow"). */
 const countDoubt =
   /(?<![\p{L}])(?:hoeveel|how\s+many|het\s+(?:precieze\s+|exacte\s+)?aantal|the\s+(?:exact\s+)?number|wie\s+(?:er\s+)?precies|who\s+exactly|welke\s+(?:collega's|collega|personen)|names?\s+(?:will\s+)?(?:to\s+)?follow|namen\s+(?:volgen|laat|laten|geef|geven|stuur|sturen))(?![\p{L}])/iu;
