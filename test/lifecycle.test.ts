@@ -1,6 +1,6 @@
 /**
  * The RSVP lifecycle through poll, on SQLite and PostgreSQL: capacity and the waiting list,
- * promotion, late answers, answers after the event, several events at once, forwarded
+ * promotion, late answers, answers after the event, several events at once, substitutes, forwarded
  * invitations, calendar replies, bounces, reminders, and what goes to review instead of being
  * acted on. Every scenario runs with replies delivered into the Maildir; the core ones (accept,
  * decline and a change of mind, the waiting list and promotion, several events, a calendar reply
@@ -144,6 +144,20 @@ describe.each(VARIANTS)('RSVP lifecycle on $provider, replies through $source', 
     expect(await h.outbox(before)).toEqual([]);
     const review = await h.app.db.prisma.reviewItem.findMany({ where: { state: 'open' } });
     expect(review.map((r) => r.reason)).toEqual(['after_event']);
+  });
+
+  maildirOnly('records a substitute as the one who comes, and confirms to the invitee who wrote', async () => {
+    await h.drop('sub', reply({
+      from: 'Jan Jansen <jan@walcheren.example>',
+      inReplyTo: invitation.get('jan@walcheren.example'),
+      body: 'Ik kan helaas niet, maar mijn collega Piet de Vries komt in mijn plaats.\r\n\r\nMet vriendelijke groet,\r\nJan Jansen',
+    }));
+    const before = await h.outbox();
+    await runPoll(h.app);
+    expect(await status('jan@walcheren.example')).toMatchObject({ status: 'accepted', partySize: 1, attendees: ['Piet de Vries'] });
+    const sent = await h.outbox(before);
+    expect(sent.map(toOf)).toEqual(['jan@walcheren.example']);
+    expect(sent[0]!.text).toContain('Piet de Vries');
   });
 
   maildirOnly('puts a forwarded invitation\'s respondent on the list, linked to the organisation', async () => {
