@@ -23,6 +23,8 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ["I'll pass on this one, but please keep me posted", 'decline'],
     ['Helaas ben ik die middag ingedeeld op een andere locatie', 'decline'],
     ['Ik zal proberen er na mijn vorige afspraak nog bij te zijn', 'tentative'],
+    ["Definitely, I wouldn't miss it", 'accept'],
+    ['Heb helaas al iets staan die middag', 'decline'],
     ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],

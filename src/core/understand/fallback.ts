@@ -89,10 +89,16 @@ const listMe = w(
 const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt|unfortunately|sadly|regrettably|i'm\\s+afraid|i\\s+am\\s+afraid");
 /** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
 const engagement = w(
-  "ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
+  "al\\s+(?:iets|wat)|already\\s+(?:have\\s+|got\\s+)?(?:something|plans|a\\s+commitment)|ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
 );
 
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
+/** Informal Dutch drops the "ik": "Heb helaas al iets staan", "Zit dan in Gent". */
+const impliedI = /^\s*(?:(?:helaas|sorry|jammer|nee)[,\s]+)?(?:heb|ben|zit|kan|moet|kom|ga|zal|wil|werk|had|was)(?![\p{L}])/iu;
+const speaks = (text: string) => firstPerson.test(text) || impliedI.test(text);
+/** Not wanting to miss it is coming: "I wouldn't miss it", "dat wil ik niet missen". */
+const notMissing =
+  /(?<![\p{L}])(?:(?:wouldn't|would\s+not|won't|will\s+not|not\s+going\s+to|don't\s+want\s+to)\s+miss|(?:niet|nooit)\s+(?:willen\s+)?missen|(?:wil|zou|ga)\s+(?:ik|wij|we)\s+(?:\S+\s+){0,2}?(?:niet|nooit)\s+(?:willen\s+)?missen)(?![\p{L}])/iu;
 
 export interface FallbackReading {
   intent: Intent;
@@ -112,6 +118,7 @@ const FIRST_CLAUSES = 4;
 /** Scores one clause from its parts; null when it says nothing about attending. */
 export function scoreClause(text: string, regretSaid = false): FallbackReading | null {
   const regretted = regretSaid || regret.test(text);
+  if (notMissing.test(text) && !hedge.test(text)) return { intent: 'accept', weight: 0.6, reason: 'fallback:not missing it' };
   const hedged = hedge.test(text);
   const absent = absence.test(text);
   const comes = coming.test(text);
@@ -120,9 +127,9 @@ export function scoreClause(text: string, regretSaid = false): FallbackReading |
   if (hedged && (manages || absent)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:hedge' };
   if (absent) return { intent: 'decline', weight: 0.65, reason: 'fallback:absence' };
   if (manages && negated) return { intent: 'decline', weight: 0.6, reason: 'fallback:negated coming' };
-  if (schedule.test(text) && negated && firstPerson.test(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:schedule does not allow' };
+  if (schedule.test(text) && negated && speaks(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:schedule does not allow' };
   if (listMe.test(text) && !negated) return { intent: 'accept', weight: 0.6, reason: 'fallback:on the list' };
-  if (regretted && engagement.test(text) && firstPerson.test(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:regret and engagement' };
+  if (regretted && engagement.test(text) && speaks(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:regret and engagement' };
   if (comes && firstPerson.test(text)) return { intent: 'accept', weight: 0.55, reason: 'fallback:coming' };
   return null;
 }

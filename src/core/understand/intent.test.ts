@@ -41,6 +41,8 @@ describe('detectIntent', () => {
     expect(read('Ik ben erbij, mits de trein rijdt natuurlijk.').intent).toBe('accept');
     expect(read('Ik ben erbij, mits ik vrij krijg.').intent).toBe('tentative');
     expect(read('Wellicht komt mijn collega, ikzelf in ieder geval niet.').intent).toBe('decline');
+    // Being in charge of something is not going: a forward is no answer.
+    expect(read('Ik heb je uitnodiging doorgestuurd naar Kees, hij gaat over inkoop.').intent).toBeNull();
   });
 
   it('turns an acceptance around when it is negated', () => {

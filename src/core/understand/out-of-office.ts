@@ -21,7 +21,7 @@ const R = '(?![\\p{L}\\p{N}])';
 const re = (s: string) => new RegExp(s, 'iu');
 
 const absence = re(
-  `${L}(?:afwezig|niet\\s+(?:op\\s+kantoor|aanwezig|bereikbaar|op\\s+het\\s+werk|werkzaam|bezet|geopend|open)|gesloten|closed|not\\s+staffed|unstaffed|vrij|vrije\\s+dag(?:en)?|vakantie|\\S*verlof|ziek|buiten\\s+kantoor` +
+  `${L}(?:afwezig|niet\\s+(?:op\\s+kantoor|aanwezig|bereikbaar|op\\s+het\\s+werk|werkzaam|bezet|geopend|open|aan\\s+het\\s+werk)|not\\s+at\\s+work|on\\s+sabbatical|sabbatical|gesloten|closed|not\\s+staffed|unstaffed|vrij|vrije\\s+dag(?:en)?|vakantie|\\S*verlof|ziek|buiten\\s+kantoor` +
     `|op\\s+(?:cursus|training|congres|studiereis)|on\\s+(?:a\\s+)?(?:training\\s+)?course|at\\s+a\\s+(?:conference|training)|out\\s+of\\s+(?:the\\s+)?office|away|on\\s+(?:\\S+\\s+)?leave|on\\s+holiday|on\\s+vacation|annual\\s+leave|off\\s+work|days\\s+off|not\\s+in\\s+the\\s+office)${R}`,
 );
 

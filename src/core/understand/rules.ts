@@ -82,7 +82,8 @@ const nl: Spec[] = [
   ['kom toch', 'accept', 0.9, `(?:kom|komen|kan|kunnen)${gap(3)}\\s+(?:toch|alsnog)(?:\\s+wel)?(?:${gap(2)}\\s+(?:komen|aanwezig|erbij))?`],
   ['kan komen', 'accept', 0.88, `(?:ik\\s+kan|wij\\s+kunnen|we\\s+kunnen|kan\\s+ik|kunnen\\s+wij|kunnen\\s+we|lukt\\s+het|het\\s+lukt)${gap(4)}\\s+(?:komen|erbij\\s+zijn|er\\s+bij\\s+zijn|aanwezig\\s+zijn|(?:te\\s+)?komen)`],
   ['neem mee', 'accept', 0.9, `(?:neem|nemen)${gap(6)}\\s+mee`],
-  ['collega komt', 'accept', 0.88, `(?:collega|collega's|vervanger|vervangster|hij|zij)${gap(5)}\\s+(?:komt|komen|gaat|zal|is\\s+aanwezig|zijn\\s+aanwezig)|(?:komt|komen|gaat)\\s+(?:\\S+\\s+){0,2}?(?:collega|collega's|vervanger)`],
+  // "hij gaat over inkoop" is being in charge of something, not going.
+  ['collega komt', 'accept', 0.88, `(?:collega|collega's|vervanger|vervangster|hij|zij)${gap(5)}\\s+(?:komt|komen|gaat(?!\\s+(?:over|om|het|er\\s+over)(?![\\p{L}]))|zal|is\\s+aanwezig|zijn\\s+aanwezig)|(?:komt|komen|gaat)\\s+(?:\\S+\\s+){0,2}?(?:collega|collega's|vervanger)`],
   ['heeft geaccepteerd', 'accept', 0.85, `heeft\\s+(?:uw|je|de)${gap(3)}\\s+uitnodiging\\s+geaccepteerd|heeft\\s+geaccepteerd`],
   ['heeft afgewezen', 'decline', 0.85, `heeft\\s+(?:uw|je|de)${gap(3)}\\s+uitnodiging\\s+(?:afgewezen|geweigerd)|heeft\\s+(?:afgewezen|geweigerd)`],
   // "dat ik de bijeenkomst graag bijwoon": formal letters put the verb last.
