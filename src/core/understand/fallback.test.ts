@@ -25,6 +25,9 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['Ik zal proberen er na mijn vorige afspraak nog bij te zijn', 'tentative'],
     ["Definitely, I wouldn't miss it", 'accept'],
     ['Heb helaas al iets staan die middag', 'decline'],
+    ['Out of the country that week, sorry!', 'decline'],
+    ['Ik ben zo vrij om mezelf aan te melden', 'accept'],
+    ['Ik schat van wel', 'tentative'],
     ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],

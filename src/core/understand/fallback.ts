@@ -48,7 +48,7 @@ const hedge = w(
   [
     'proberen|probeer|probeert|try|trying|attempt|eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
     'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
-    'niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
+    'onzeker|onduidelijk\\s+of|unclear\\s+(?:if|whether)|niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
     'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
   ].join('|'),
 );
@@ -70,6 +70,8 @@ const absence = new RegExp(
     `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
     `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|pass\\s+on\\s+(?:this|it|that)|sit\\s+(?:this\\s+one|it)\\s+out|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
+    // Said without a subject, as a reply often starts: "Out of the country that week, sorry!", "Op vakantie helaas".
+    `^\\s*(?:(?:sorry|helaas|unfortunately|sadly)[,\\s]+)?(?:out\\s+of\\s+the\\s+country|away|abroad|on\\s+(?:annual\\s+|parental\\s+)?leave|on\\s+holiday|on\\s+vacation|op\\s+vakantie|met\\s+vakantie|met\\s+verlof|in\\s+het\\s+buitenland|afwezig|verhinderd)${R}`,
     // English: "I'm on leave that week", "we are abroad", "Monday afternoons are impossible for me".
     `${L}(?:i|i'm|i\\s+am|i'll\\s+be|i\\s+will\\s+be|we|we're|we\\s+are|we'll\\s+be)${R}[^.!?;\\n]{0,40}?${L}(?:on\\s+(?:annual\\s+|parental\\s+|maternity\\s+|sick\\s+)?leave|on\\s+holiday|on\\s+vacation|abroad|out\\s+of\\s+the\\s+country|away|travell?ing|unavailable|not\\s+available|booked|tied\\s+up|otherwise\\s+engaged|double[- ]booked)${R}`,
     `${L}(?:impossible|not\\s+possible|no\\s+good|not\\s+convenient)\\s+for\\s+(?:me|us)${R}`,
@@ -82,7 +84,7 @@ const absence = new RegExp(
 const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
 /** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
 const listMe = w(
-  '(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+  '(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
 );
 
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */
@@ -90,6 +92,11 @@ const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt
 /** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
 const engagement = w(
   "al\\s+(?:iets|wat)|already\\s+(?:have\\s+|got\\s+)?(?:something|plans|a\\s+commitment)|ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
+);
+
+/** A yes said as an estimate: "ik schat van wel", "ik denk het wel", "I think so", "I expect so". */
+const estimatedYes = w(
+  '(?:schat|denk|verwacht|vermoed|geloof|reken)\\s+(?:van\\s+|het\\s+)?wel|(?:think|expect|believe|reckon|guess|hope)\\s+so',
 );
 
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
@@ -118,6 +125,7 @@ const FIRST_CLAUSES = 4;
 /** Scores one clause from its parts; null when it says nothing about attending. */
 export function scoreClause(text: string, regretSaid = false): FallbackReading | null {
   const regretted = regretSaid || regret.test(text);
+  if (estimatedYes.test(text)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:estimated yes' };
   if (notMissing.test(text) && !hedge.test(text)) return { intent: 'accept', weight: 0.6, reason: 'fallback:not missing it' };
   const hedged = hedge.test(text);
   const absent = absence.test(text);

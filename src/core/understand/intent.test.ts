@@ -22,6 +22,7 @@ describe('detectIntent', () => {
 
   it('reads doubt, a wish with a reason after it, and a statement that waits for an answer', () => {
     expect(read('Not sure I can make it yet.').intent).toBe('tentative');
+    expect(read('Door de reorganisatie is het nog onzeker of ik erbij kan zijn.').intent).toBe('tentative');
     expect(read('Ik weet niet of ik kan komen.').intent).toBe('tentative');
     expect(read("I'd love to come, but the board meets that afternoon.").intent).toBe('decline');
     expect(read('Ik zou er graag bij willen zijn, alleen ben ik die week op wintersport.').intent).toBe('decline');

@@ -580,7 +580,7 @@ const usesBuiltInRules = (rules: IntentRule[]) => builtInFirst !== undefined && 
 
 /** Doubt that wraps a statement: "not sure I can", "weet niet of ik kan", "no idea whether". */
 const uncertainty =
-  /(?<![\p{L}])(?:not\s+(?:yet\s+|entirely\s+|quite\s+|100%\s+)?(?:sure|certain)|unsure|uncertain|(?:don't|do\s+not)\s+know\s+(?:yet\s+)?(?:if|whether)|no\s+idea\s+(?:if|whether)|niet\s+(?:helemaal\s+|100%\s+)?zeker|weet\s+(?:\S+\s+){0,2}?niet\s+(?:zeker\s+)?of|geen\s+idee\s+of)(?![\p{L}])/iu;
+  /(?<![\p{L}])(?:not\s+(?:yet\s+|entirely\s+|quite\s+|100%\s+)?(?:sure|certain)|unsure|uncertain|(?:don't|do\s+not)\s+know\s+(?:yet\s+)?(?:if|whether)|no\s+idea\s+(?:if|whether)|niet\s+(?:helemaal\s+|100%\s+)?zeker|(?:nog\s+)?onzeker\s+of|onduidelijk\s+of|de\s+vraag\s+of|unclear\s+(?:if|whether)|weet\s+(?:\S+\s+){0,2}?niet\s+(?:zeker\s+)?of|geen\s+idee\s+of)(?![\p{L}])/iu;
 
 /**
  * Whether the clause doubts its statement: an uncertainty with no decline of its own beside it
