@@ -181,15 +181,27 @@ interface Counted {
   others: boolean;
 }
 
+/**
+ * A word part every counted chain holds (a role, others, someone), tested once on the whole text:
+ * most replies ("Ik kom graag") have none and are not cut into words at all.
+ */
+const roleHint =
+  /collega|medewerk|advis|adviseu|directeu|directri|director|manager|leid|co[oö]rdinat|secretar|voorzit|bestuur|wethoud|consulent|specialist|assistent|assistant|stagia|geno[ot]|teaml|teamm|vrijwillig|volunteer|kundig|pedago|psycholo|arts|begeleid|coach|hulpverlen|werker|jurist|inkoper|controller|vervang|opvolg|trainee|student|officer|colleague|lead|head|chair|boss|supervisor|deputy|intern|partner|staff|member|ander|other|gast|guest|iemand|someone|somebody/iu;
+
 function countCoordination(statements: string): Counted | null {
+  if (!roleHint.test(statements)) return null;
   let best: Counted | null = null;
   for (const clause of statements.split(/\n|[.!?;]\s/u)) {
     // Only firm companions count: "Ik kom zeker. Misschien komt mijn collega ook mee" is one.
     if (clause.length > 600 || consulting.test(clause) || hedged.test(clause)) continue;
     const w = words(clause);
+    // Without a cue, only a chain that holds the sender counts ("mijn manager en ik").
+    const hasSelf = w.some((x) => selfWord.test(x.text));
     for (let i = 0; i < w.length; i++) {
+      if (w[i]!.punct && w[i]!.text !== '+') continue;
       const others = othersCueWord.test(w[i]!.text);
       const cue = others || companionCueWord.test(w[i]!.text) ? 1 : 0;
+      if (!cue && !hasSelf) continue;
       // "samen met", "together with", "along with" are the cue "met"/"with" as well.
       let start = i + cue;
       while (cue && start < w.length && afterJoin.test(w[start]!.text)) start++;
