@@ -28,6 +28,10 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['Out of the country that week, sorry!', 'decline'],
     ['Ik ben zo vrij om mezelf aan te melden', 'accept'],
     ['Ik schat van wel', 'tentative'],
+    ['I doubt it, to be honest', 'tentative'],
+    ['Please accept my regrets for the 26th', 'decline'],
+    ['Op 26 november sta ik de hele middag in de rechtbank in Breda', 'decline'],
+    ['Ik overleg eerst even met mijn team wie er gaat', 'tentative'],
     ['Unfortunately I have a court hearing on the 26th', 'decline'],
     // No part about attending, or no sender: nothing.
     ['Bedankt voor de uitnodiging', null],
@@ -47,6 +51,12 @@ describe('readFallbackIntent takes the sender\'s first statement', () => {
         { text: 'mijn collega zit dan in het buitenland', question: false, thirdParty: true },
       ]),
     ).toBeNull();
+  });
+
+  it('carries difficulty to the next statement, and marks doubt as leaning to no', () => {
+    const clause = (text: string) => ({ text, question: false, thirdParty: false });
+    expect(readFallbackIntent([clause('Dat wordt lastig'), clause('ik heb die dag al twee andere overleggen')])?.intent).toBe('decline');
+    expect(readFallbackIntent([clause('I doubt it')])).toMatchObject({ intent: 'tentative', leaningNo: true });
   });
 
   it('the first statement decides, with a weight below the review threshold', () => {

@@ -68,6 +68,9 @@ const absence = new RegExp(
     `${L}(?:my|mijn|our|onze)\\s+(?:\\S+\\s+)?(?:day\\s+off|days\\s+off|vrije\\s+(?:dag|middag|ochtend)|non-working\\s+day|rest\\s+day)${R}`,
     `${L}(?:i|we|ik|wij)\\s+(?:only|alleen)\\s+(?:work|werk|werken)${R}|${L}(?:werk|werken)\\s+(?:ik|wij|we)\\s+(?:alleen|enkel)${R}`,
     `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
+    // Another obligation somewhere else: "sta ik de hele middag in de rechtbank", "zit ik bij een uitvaart".
+    `${L}(?:sta|zit|ben)\\s+(?:ik|wij|we)\\s+(?:\\S+\\s+){0,4}?(?:in|op|bij|naar)\\s+(?:de\\s+|het\\s+|een\\s+)?(?:rechtbank|zitting|ziekenhuis|beurs|congres|cursus|training|bruiloft|begrafenis|uitvaart|conferentie)${R}`,
+    `${L}(?:accept|send|sends|extend|offer)\\s+(?:my|our)\\s+(?:regrets|apologies)${R}|${L}(?:bericht|melding)\\s+van\\s+verhindering${R}`,
     `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|pass\\s+on\\s+(?:this|it|that)|sit\\s+(?:this\\s+one|it)\\s+out|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,
     // Said without a subject, as a reply often starts: "Out of the country that week, sorry!", "Op vakantie helaas".
@@ -91,12 +94,23 @@ const listMe = w(
 const regret = w("helaas|jammer\\s+genoeg|spijtig\\s+genoeg|tot\\s+mijn\\s+spijt|unfortunately|sadly|regrettably|i'm\\s+afraid|i\\s+am\\s+afraid");
 /** Something else the sender must do or has: "moet ik de kinderen halen", "I have a court hearing". */
 const engagement = w(
-  "al\\s+(?:iets|wat)|already\\s+(?:have\\s+|got\\s+)?(?:something|plans|a\\s+commitment)|ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,2}?(?:een|a|an|andere|other|another)|gesloten|closed",
+  "al\\s+(?:iets|wat)|already\\s+(?:have\\s+|got\\s+)?(?:something|plans|a\\s+commitment)|ingedeeld|ingeroosterd|ingepland|rostered|scheduled|moet|moeten|must|have\\s+to|has\\s+to|need\\s+to|(?:heb|hebben|have|has|i've\\s+got)\\s+(?:\\S+\\s+){0,4}?(?:een|a|an|andere|other|another)|gesloten|closed",
 );
 
 /** A yes said as an estimate: "ik schat van wel", "ik denk het wel", "I think so", "I expect so". */
 const estimatedYes = w(
   '(?:schat|denk|verwacht|vermoed|geloof|reken)\\s+(?:van\\s+|het\\s+)?wel|(?:think|expect|believe|reckon|guess|hope)\\s+so',
+);
+
+/** Doubt that leans to no: "I doubt it", "ik betwijfel het", "ik denk het niet". */
+const doubtNo = w("(?:i|ik)\\s+doubt|betwijfel|(?:ik\\s+)?denk\\s+het\\s+niet|(?:i\\s+)?don't\\s+think\\s+so|unlikely|onwaarschijnlijk");
+/** Difficulty that softens a refusal: "dat wordt lastig", "that's tricky". */
+const difficulty = w(
+  '(?:wordt|is|lijkt|gaat|blijkt)\\s+(?:\\S+\\s+)?(?:lastig|moeilijk|krap|een\\s+probleem|problematisch)|tricky|difficult|a\\s+stretch|(?:is|be)\\s+a\\s+problem',
+);
+/** Deciding first with others: "ik overleg eerst met mijn team wie er gaat", "I'll check with the team who". */
+const consultFirst = w(
+  '(?:overleg|overleggen|bespreek|bespreken|stem|check|checking|consult|ask|asking)\\s+(?:\\S+\\s+){0,6}?(?:wie|who|of|whether|if)',
 );
 
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
@@ -111,6 +125,8 @@ export interface FallbackReading {
   intent: Intent;
   weight: number;
   reason: string;
+  /** Doubt leaning to no ("I doubt it", "ik denk het niet"): tentative, and nobody is counted. */
+  leaningNo?: boolean;
 }
 
 export interface FallbackClause {
@@ -124,7 +140,9 @@ const FIRST_CLAUSES = 4;
 
 /** Scores one clause from its parts; null when it says nothing about attending. */
 export function scoreClause(text: string, regretSaid = false): FallbackReading | null {
-  const regretted = regretSaid || regret.test(text);
+  const regretted = regretSaid || regret.test(text) || difficulty.test(text);
+  if (doubtNo.test(text)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:doubt', leaningNo: true };
+  if (consultFirst.test(text) && speaks(text)) return { intent: 'tentative', weight: 0.55, reason: 'fallback:deciding with others' };
   if (estimatedYes.test(text)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:estimated yes' };
   if (notMissing.test(text) && !hedge.test(text)) return { intent: 'accept', weight: 0.6, reason: 'fallback:not missing it' };
   const hedged = hedge.test(text);
@@ -153,7 +171,7 @@ export function readFallbackIntent(clauses: FallbackClause[]): FallbackReading |
     const reading = scoreClause(c.text, regretSaid);
     if (reading) return reading;
     // "Helaas. Ik heb dan een andere afspraak.": the regret carries to the next statement.
-    regretSaid ||= regret.test(c.text);
+    regretSaid ||= regret.test(c.text) || difficulty.test(c.text);
   }
   return null;
 }

@@ -349,7 +349,7 @@ const ellipticYes = /(?<![\p{L}])(?:will|shall|do|does|can|gaan|gaat|komen|komt)
 /** "Mijn collega en ik komen": the sender is in it. */
 const withSender = /(?<![\p{L}])(?:en|and)\s+(?:ik|i|ikzelf|mijzelf|mezelf|ondergetekende|myself)(?![\p{L}'])/iu;
 const thirdPartyInverted =
-  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|(?:afvaardiging|delegatie)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit|delegation\s+(?:consists|will\s+consist)\s+of|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|vervangster|plaatsvervanger|opvolger|opvolgster|waarnemer|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?)/iu;
+  /(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?:mevrouw|mevr|mw|de\s+heer|dhr|meneer)(?![\p{L}])|vertegenwoordigd\s+door|vertegenwoordigen\s+door|(?:afvaardiging|delegatie)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit|delegation\s+(?:consists|will\s+consist)\s+of|represented\s+by|(?:send|sending|delegate|delegating)\s+(?:\S+\s+){0,2}?(?:delegates?|colleagues?|representatives?|someone|somebody|people|staff\s+members?)(?![\p{L}])|(?:komt|gaat|zal)\s+(?:\S+\s+){0,2}?(?:mijn|onze)\s+(?:collega|vervanger|vervangster|plaatsvervanger|opvolger|opvolgster|waarnemer|directeur|manager)|(?:stuur|sturen|vaardig|vaardigen)\s+(?:\S+\s+){0,2}?(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigden?|vertegenwoordigers?|medewerkers?|mensen|personen|deelnemers)/iu;
 /**
  * "Jan Jansen komt", "Koen gaat namens ons", case-sensitive: a name at the start of the clause. A lone
  * capitalised word is a name only when it is not one of the words that start Dutch sentences.
@@ -657,6 +657,7 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
   let intent: Intent | null = null;
   let confidence = 0;
   let substitute = false;
+  let fallbackLeaningNo = false;
   // A reason or a pleasantry ("ik zit die week op een congres", "tot de 26e") decides only when the
   // sender says nothing firmer: "Helaas waarschijnlijk niet, ik zit op een congres" stays tentative.
   const firm = own.filter((c) => !weakOnly(c));
@@ -693,12 +694,14 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
       reasons.push('substitute');
     }
   } else if (!notRsvp && usesBuiltInRules(rules)) {
+    // (fallbackLeaningNo below: "I doubt it" is tentative and counts nobody.)
     // No rule fired: the sender's first statements read by their parts (fallback.ts), low weight.
     // It belongs to the built-in understanding: an admin who replaced the rules gets only theirs.
     const fallback = readFallbackIntent(clauses);
     if (fallback) {
       intent = fallback.intent;
       confidence = fallback.weight;
+      fallbackLeaningNo = fallback.leaningNo === true;
       reasons.push(fallback.reason);
     }
   }
@@ -708,7 +711,7 @@ export function readIntent(replyText: string, rules: IntentRule[]): IntentReadin
     reasons.push('long text: start read');
     if (intent !== null) confidence = Math.min(confidence, 0.6);
   }
-  const leaningNo = intent === 'tentative' && last !== undefined && last.intent === 'tentative' && last.leaningNo;
+  const leaningNo = intent === 'tentative' && ((last !== undefined && last.intent === 'tentative' && last.leaningNo) || fallbackLeaningNo);
   if (leaningNo) reasons.push('leaning no');
   return {
     intent,

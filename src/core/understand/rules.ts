@@ -52,7 +52,7 @@ const nl: Spec[] = [
   ['kom graag', 'accept', 0.93, `(?:kom|komen)\\s+(?:\\S+\\s+){0,2}?graag`],
   ['aanwezig zijn', 'accept', 0.93, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|wil|willen|ik\\s+kan|wij\\s+kunnen|we\\s+kunnen)${gap(4)}\\s+aanwezig`],
   ['er zijn', 'accept', 0.9, `(?:ik|wij|we)\\s+(?:zal|zullen)\\s+er${gap(3)}\\s+zijn|(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn)\\s+er(?=\\s+(?:met|graag|zeker|gewoon|ook|dan|pas|wel|vanaf|rond|om|(?:helaas\\s+)?pas|[\\d])|\\s+op\\s+(?:\\d|maandag|dinsdag|woensdag|donderdag|vrijdag|de\\s+\\d)|\\s*[.!,]|\\s*$)`],
-  ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigde|afgevaardigden|vertegenwoordiger|vertegenwoordigers|medewerker|medewerkers)`],
+  ['stuur collega', 'accept', 0.85, `(?:stuur|sturen|vaardig|vaardigen)${gap(3)}\\s+(?:collega|collega's|vervanger|vervangster|iemand|afgevaardigde|afgevaardigden|vertegenwoordiger|vertegenwoordigers|medewerker|medewerkers|mensen|personen|deelnemers)`],
   ['graag aanwezig', 'accept', 0.93, `graag${gap(2)}\\s+aanwezig`],
   ['graag komen', 'accept', 0.9, `graag${gap(1)}\\s+(?:komen|erbij\\s+zijn|deelnemen|aanschuiven)`],
   ['erbij', 'accept', 0.92, `(?:ik\\s+ben|wij\\s+zijn|we\\s+zijn|ben\\s+ik|zijn\\s+wij|zijn\\s+we|zal|zullen|zijn|ben)${gap(6)}\\s+(?:erbij|er\\s+bij|bij\\s+zijn|bij\\s+aanwezig|van\\s+de\\s+partij|bij(?=\\s+met|\\s*[.,!;:]|\\s*$))`],
