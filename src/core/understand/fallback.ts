@@ -25,7 +25,7 @@ const w = (s: string) => new RegExp(`${L}(?:${s})${R}`, 'iu');
 /** Coming or taking part, Dutch and English, any person or tense the clause needs. */
 const coming = w(
   [
-    'kom|komen|kwam|gekomen|aanwezig|erbij|er\\s+bij|present|deelnemen|deelname|neem\\s+deel|nemen\\s+deel|deel\\s+te\\s+nemen',
+    'kom|komen|kwam|gekomen|aanwezig|erbij|er\\s+bij|present|bij\\s+te\\s+wonen|deelnemen|deelname|neem\\s+deel|nemen\\s+deel|deel\\s+te\\s+nemen',
     'aansluiten|aan\\s+te\\s+sluiten|sluit\\s+(?:ik\\s+)?aan|aanschuiven|schuif|schuiven|bijwonen|meedoen|doe\\s+mee|langskomen',
     // Separable verbs with words between: "sluit ik later aan", "neem ik graag deel", "doe ik mee".
     '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
@@ -37,7 +37,7 @@ const coming = w(
 
 /** Managing it ("dat gaat niet lukken", "haal ik niet"): a statement only with a negation or a hedge. */
 const managing = w(
-  "lukken|lukt|haal|halen|redden|red|gaan|gaat|manage|work\\s+out|do\\s+(?:it|that|this|the\\s+\\S+|\\S+days?|afternoons?|mornings?)",
+  "lukken|lukt|haal|halen|redden|red|gaan|gaat|ga|manage|work\\s+out|do\\s+(?:it|that|this|the\\s+\\S+|\\S+days?|afternoons?|mornings?)",
 );
 
 const negation = w(
@@ -99,7 +99,8 @@ const engagement = w(
 
 /** A yes said as an estimate: "ik schat van wel", "ik denk het wel", "I think so", "I expect so". */
 const estimatedYes = w(
-  '(?:schat|denk|verwacht|vermoed|geloof|reken)\\s+(?:van\\s+|het\\s+)?wel|(?:think|expect|believe|reckon|guess|hope)\\s+so',
+  "(?:we'll|we\\s+will|we\\s+shall|let's)\\s+see|(?:we\\s+)?zien\\s+(?:we\\s+)?(?:het\\s+)?(?:nog|wel)|(?:we\\s+)?zullen\\s+zien|afwachten|wait\\s+and\\s+see|" +
+    '(?:schat|denk|verwacht|vermoed|geloof|reken)\\s+(?:van\\s+|het\\s+)?wel|(?:think|expect|believe|reckon|guess|hope)\\s+so',
 );
 
 /** Doubt that leans to no: "I doubt it", "ik betwijfel het", "ik denk het niet". */
