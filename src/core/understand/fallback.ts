@@ -87,7 +87,7 @@ const absence = new RegExp(
 const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
 /** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
 const listMe = w(
-  '(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+  '(?:graag|please|reserve|reserveer|reserveren|book|boek)\\s+(?:\\S+\\s+){0,2}?(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)|(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
 );
 
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */

@@ -44,6 +44,10 @@ describe('detectIntent', () => {
     expect(read('Wellicht komt mijn collega, ikzelf in ieder geval niet.').intent).toBe('decline');
     // Being in charge of something is not going: a forward is no answer.
     expect(read('Ik heb je uitnodiging doorgestuurd naar Kees, hij gaat over inkoop.').intent).toBeNull();
+    // Doubt about companions or a range of people is not doubt about coming.
+    expect(read("I'll attend, possibly with a colleague.").intent).toBe('accept');
+    expect(read('Wij komen met 2 of 3 personen, dat hangt nog af van de roosters.').intent).toBe('accept');
+    expect(read('Jan Hoekstra en Piet Wagemaker komen namens ons, ik zelf niet.')).toMatchObject({ intent: 'accept' });
   });
 
   it('turns an acceptance around when it is negated', () => {

@@ -328,7 +328,12 @@ const thirdPartyStart =
   /^(?:\s*(?:maar|en|ook|wel|dan|want|omdat|dus|echter|but|and|however|helaas|gelukkig)[\s,]+)*(?:(?:mijn|onze|een|de|my|our|a|two|three|four|twee|drie|vier|\d)\s+)?(?:collega|collega's|directeur|manager|leidinggevende|vervanger|vervangster|teamleider|hij|zij|colleague|colleagues|deputy|he|she)(?![\p{L}])|^\s*(?:(?:maar|en|wel)\s+)?(?:er|dan)\s+(?:komen|komt|zal|zullen)(?![\p{L}])/iu;
 /** A hedge followed by a number: it doubts how many, not whether ("probably three of us", "mogelijk met 3"). */
 const countAfterHedge =
-  /^\s*(?:met\s+|with\s+|around\s+|about\s+|ongeveer\s+|zo'n\s+)?(?:\d{1,2}|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])/iu;
+  /^\s*(?:(?:met|with|around|about|ongeveer|zo'n)\s+)?(?:\d{1,2}|één|one|two|three|four|five|six|twee|drie|vier|vijf|zes)(?![\p{L}\p{N}])|^\s*(?:met|with|samen\s+met|together\s+with|plus|and|en)\s/iu;
+/** A range of people ("2 of 3 personen", "two or three of us"): what depends is how many, not whether. */
+const countRange =
+  /(?<![\p{L}\p{N}])(?:\d{1,2}|twee|drie|vier|vijf|two|three|four|five)\s*(?:of|or|à|a|-|–|tot|to)\s*(?:\d{1,2}|drie|vier|vijf|zes|three|four|five|six)(?![\p{L}\p{N}])/iu;
+/** "Jan en Piet komen namens ons": named others come on the organisation's behalf. */
+const othersOnBehalf = /(?<![\p{L}])(?:komen|komt|gaan|gaat)\s+namens(?![\p{L}])/iu;
 /** Who or how many is still open ("hoeveel precies", "how many of us", "names to follow"). */
 const countDoubt =
   /(?<![\p{L}])(?:hoeveel|how\s+many|het\s+(?:precieze\s+|exacte\s+)?aantal|the\s+(?:exact\s+)?number|wie\s+(?:er\s+)?precies|who\s+exactly|welke\s+(?:collega's|collega|personen)|names?\s+(?:will\s+)?(?:to\s+)?follow|namen\s+(?:volgen|laat|laten|geef|geven|stuur|sturen))(?![\p{L}])/iu;
@@ -484,6 +489,9 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     // "We will attend, probably three of us", "wij komen, mogelijk met 3": the doubt is about the count.
     matches = matches.filter((m) => !(m.rule.effect === 'tentative' && countAfterHedge.test(raw.text.slice(m.end))));
   }
+  if (countRange.test(raw.text) && matches.some((m) => m.rule.effect === 'accept')) {
+    matches = matches.filter((m) => m.rule.effect !== 'tentative');
+  }
   if (countDoubt.test(raw.text) && !whetherWord.test(raw.text)) {
     // "hoeveel precies laat ik nog weten", "names to follow": who or how many is open, not whether.
     matches = matches.filter((m) => m.rule.effect !== 'tentative');
@@ -501,6 +509,7 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   const thirdParty =
     (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text) ||
       registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text) ||
+      (othersOnBehalf.test(raw.text) && !senderSubject.test(raw.text)) ||
       (namedSubject.test(raw.text) && !firstPerson.test(raw.text))) &&
     !withSender.test(raw.text);
   // "Kunt u mij aanmelden?" asks to be registered: an answer, not a question for a person.
