@@ -18,6 +18,8 @@ export const collective: Record<string, number> = {
 
 
 const bounded = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}])`, 'iu');
+/** "We'll see", "we zien wel": an idiom, not a group of people. */
+export const idiomWe = /(?<![\p{L}])(?:we['’]ll\s+see|we\s+will\s+see|(?:we|wij)\s+zien\s+(?:wel|nog)|zien\s+we\s+(?:wel|nog))(?![\p{L}])/giu;
 export const singularRe = bounded(`ik|mij|me|mijzelf|mezelf|i|i'll|i'm|i'd|myself`);
 export const pluralSubjectRe = bounded(`wij|we|us|we'll|we're|we'd`);
 
@@ -42,7 +44,7 @@ const selfWord = /^(?:ik|ikzelf|mij|mijzelf|mezelf|me|i|myself|ondergetekende)$/
 const determiner = /^(?:een|één|eén|mijn|m'n|mn|onze|ons|a|an|one|my|our)$/iu;
 /** People by role: whole words and the endings of Dutch compounds (beleidsmedewerker, teamgenoot). */
 const roleNoun =
-  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|lead|leads|head|chair|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|gasten|guests|bestuursleden|bestuurslid)$/iu;
+  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|lead|leads|head|chair|man|vrouw|echtgenoot|echtgenote|husband|wife|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|gasten|guests|bestuursleden|bestuurslid)$/iu;
 /** Plural forms: a number before them counts that many ("twee collega's"), a determiner one. */
 const fillerWord = /^(?:andere|other|more|extra|nog|ook|also|van|from|ons|onze|our|het|the|team|teams|vaste|nieuwe|new|jonge|junior|senior)$/iu;
 const joinWord = /^(?:en|and|plus|&|\+|,)$/iu;
@@ -53,7 +55,13 @@ const capitalWord = /^(?:\p{Lu}\.|\p{Lu}[\p{Ll}'-]+(?:-\p{Lu}[\p{Ll}'-]+)?)$/u;
 /** Capitalised words that open a clause or name something else, not a person in a chain. */
 const notPersonWord = /^(?:Ik|I|Wij|We|Ons|Onze|Mijn|My|Our|Een|De|Het|Dan|Dus|Maar|Namens|Graag|Helaas|Tot|Met|En|And|Ook|Ja|Yes|Nee|No|Zelf|Er|Wel|Niet|The|Hij|Zij|Ze|He|She|They)$/u;
 /** Consulting someone is not bringing them ("check with my director", "overleggen met mijn collega"). */
-const hedged = /(?<![\p{L}])(?:misschien|mogelijk|wellicht|eventueel|perhaps|maybe|possibly)(?![\p{L}])/iu;
+const hedgeWord = /^(?:misschien|mogelijk|wellicht|eventueel|perhaps|maybe|possibly)$/iu;
+/**
+ * A companion put in doubt: "possibly with a colleague", "misschien komt mijn collega ook mee". Not a
+ * doubt about the sender that a companion follows ("Mogelijk kom ik, dan samen met een collega").
+ */
+export const hedgedCompanion =
+  /(?<![\p{L}])(?:misschien|mogelijk|wellicht|eventueel|perhaps|maybe|possibly)\s+(?:\S+\s+){0,1}?(?:met|with|samen|komt|komen|gaat|neem|neemt|bring|bringing|plus|een|a)(?![\p{L}])/iu;
 export const consulting =
   /(?<![\p{L}])(?:check|checken|overleg|overleggen|overlegd|afstemmen|afgestemd|stem|bespreken|besproken|discuss|talk|speak|consult|confirm|agree|sprak|spreken|gesproken|bellen|gebeld|contact)(?![\p{L}])/iu;
 const companionCueWord = /^(?:met|with|neem|nemen|neemt|breng|brengen|brengt|bring|bringing|brings|take|taking|plus|\+)$/iu;
@@ -186,14 +194,14 @@ interface Counted {
  * most replies ("Ik kom graag") have none and are not cut into words at all.
  */
 const roleHint =
-  /collega|medewerk|advis|adviseu|directeu|directri|director|manager|leid|co[oö]rdinat|secretar|voorzit|bestuur|wethoud|consulent|specialist|assistent|assistant|stagia|geno[ot]|teaml|teamm|vrijwillig|volunteer|kundig|pedago|psycholo|arts|begeleid|coach|hulpverlen|werker|jurist|inkoper|controller|vervang|opvolg|trainee|student|officer|colleague|lead|head|chair|boss|supervisor|deputy|intern|partner|staff|member|ander|other|gast|guest|iemand|someone|somebody/iu;
+  /collega|medewerk|advis|adviseu|directeu|directri|director|manager|leid|co[oö]rdinat|secretar|voorzit|bestuur|wethoud|consulent|specialist|assistent|assistant|stagia|geno[ot]|teaml|teamm|vrijwillig|volunteer|kundig|pedago|psycholo|arts|begeleid|coach|hulpverlen|werker|jurist|inkoper|controller|vervang|opvolg|trainee|student|officer|colleague|lead|head|chair|boss|supervisor|deputy|intern|partner|man|vrouw|echtgeno|husband|wife|staff|member|ander|other|gast|guest|iemand|someone|somebody/iu;
 
 function countCoordination(statements: string): Counted | null {
   if (!roleHint.test(statements)) return null;
   let best: Counted | null = null;
   for (const clause of statements.split(/\n|[.!?;]\s/u)) {
-    // Only firm companions count: "Ik kom zeker. Misschien komt mijn collega ook mee" is one.
-    if (clause.length > 600 || consulting.test(clause) || hedged.test(clause)) continue;
+    // Only firm companions count: "Ik kom zeker. Misschien komt mijn collega ook mee" is one (below).
+    if (clause.length > 600 || consulting.test(clause)) continue;
     const w = words(clause);
     // Without a cue, only a chain that holds the sender counts ("mijn manager en ik").
     const hasSelf = w.some((x) => selfWord.test(x.text));
@@ -202,6 +210,7 @@ function countCoordination(statements: string): Counted | null {
       const others = othersCueWord.test(w[i]!.text);
       const cue = others || companionCueWord.test(w[i]!.text) ? 1 : 0;
       if (!cue && !hasSelf) continue;
+      if (cue && [w[i - 1], w[i - 2]].some((x) => x !== undefined && hedgeWord.test(x.text))) continue;
       // "samen met", "together with", "along with" are the cue "met"/"with" as well.
       let start = i + cue;
       while (cue && start < w.length && afterJoin.test(w[start]!.text)) start++;

@@ -287,3 +287,28 @@ describe('names introduced by te weten, a count or a place taken', () => {
     expect(detectAttendees("Leuk! We komen met z'n allen.", 'Carla', from('Carla Wisse'), 'accept', null).attendees).toEqual([]);
   });
 });
+
+describe('names of others who come', () => {
+  it('reads names before komen after a greeting word', () => {
+    expect(findListedNames('Beste, Jan Hoekstra en Piet Wagemaker komen namens ons, ik zelf niet.').names).toEqual(['Jan Hoekstra', 'Piet Wagemaker']);
+  });
+
+  it('reads names after a number of colleagues and a colon, and a role with the name in brackets', () => {
+    expect(findListedNames('Three colleagues will attend on our behalf: Ruth Ellis, Sam Patel and Kate Moore.').names).toEqual([
+      'Ruth Ellis',
+      'Sam Patel',
+      'Kate Moore',
+    ]);
+    expect(findListedNames('Ik kom samen met onze voorzitter (Arjan Dijkhuizen).').names).toEqual(['Arjan Dijkhuizen']);
+    expect(findListedNames('Ik kom en een collega van mij, Evi Roelofs, komt ook.').names).toEqual(['Evi Roelofs']);
+  });
+
+  it('keeps a colleague named in passing when their sentence says they come', () => {
+    expect(
+      detectAttendees('Ik ben erbij. Mijn collega Lotte Bos schuift om half vier aan.', 'Hugo Steenbergen', from(null), 'accept', 2).attendees,
+    ).toEqual(['Hugo Steenbergen', 'Lotte Bos']);
+    expect(detectAttendees('Ik kom. Mijn collega Lotte Bos komt niet.', 'Hugo Steenbergen', from(null), 'accept', 1).attendees).toEqual([
+      'Hugo Steenbergen',
+    ]);
+  });
+});

@@ -10,7 +10,7 @@
 import { cleanName as cleanInviteeName } from '../invitee-csv.js';
 import { MAX_ANALYSED_CHARS, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
-import { readCoordination, statementsOf } from './coordination.js';
+import { idiomWe, pluralSubjectRe, readCoordination, statementsOf } from './coordination.js';
 import type { Intent, MailAddress } from './types.js';
 
 /** "Sinke, Roel" → "Roel Sinke"; the invitee import's rule, so both spell a person alike. */
@@ -137,11 +137,16 @@ const roleSource =
 /** A word before a role: "mijn nieuwe collega", "onze vaste medewerker", "our policy lead". */
 const adjective = '(?:\\p{Ll}{2,14}\\s+)?';
 /** What may come between a role and the name: a comma or colon, then forms of address. */
-const beforeName = `\\s*[:,]?\\s+(?=${title}|\\p{Lu})`;
+const beforeName = `(?:\\s*[:,]?\\s+|\\s*\\(\\s*)(?=${title}|\\p{Lu})`;
 const roleBeforeName = new RegExp(`(?:(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Ee]en|[Mm]y|[Oo]ur|[Aa])\\s+)?${roleSource}${beforeName}`, 'uy');
-const possessiveCue = new RegExp(`(?<![\\p{L}])(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${adjective}${roleSource}${beforeName}`, 'gu');
+const possessiveCue = new RegExp(
+  `(?<![\\p{L}])(?:(?:[Mm]ijn|[Mm]['’]n|[Mm]n|[Oo]nze|[Mm]y|[Oo]ur)\\s+${adjective}${roleSource}` +
+    // "een collega van mij, Evi Roelofs", "a colleague of mine, Sam Lee".
+    `|(?:[Ee]en|[Ee]én|[Aa])\\s+${adjective}${roleSource}\\s+(?:van\\s+(?:mij|ons)|of\\s+(?:mine|ours))\\s*,?)${beforeName}`,
+  'gu',
+);
 const companionCue = new RegExp(
-  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|[Bb]ring|[Bb]ringing)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${adjective}${roleSource}\\s*[:,]?\\s+)?(?=${title}|\\p{Lu})` +
+  `(?<![\\p{L}])(?:(?:[Ss]amen\\s+met|[Mm]et|en|and|with|[Tt]ogether\\s+with|along\\s+with|joined\\s+by|[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|[Bb]ring|[Bb]ringing)\\s+(?:(?:ook|nog|dan)\\s+)?(?:(?:mijn|m['’]n|mn|onze|een|één|de|my|our|a|one|twee|two)\\s+)?(?:${adjective}${roleSource}(?:\\s*[:,]?\\s+|\\s*\\(\\s*))?(?=${title}|\\p{Lu})` +
     // "ik neem een collega mee, Bram de Koning", "I'm bringing a colleague: Sarah Lee".
     `|(?:[Nn]eem|[Nn]emen|[Nn]eemt|[Bb]reng|[Bb]rengen|bring|bringing)\\s+(?:\\S+\\s+){0,3}?(?:mee|along|with\\s+me)\\s*[,:(–-]\\s*(?=${title}|\\p{Lu}))`,
   'gu',
@@ -156,7 +161,7 @@ const delegateCue = new RegExp(
 );
 /** Cues after which the people who come are named instead of the sender ("namens ons komen …"). */
 const rosterCue =
-  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt|gaan|gaat)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+\d{1,2}\s*x)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:plaats|place)\s+(?:\S+\s+){0,2}?(?:komt|komen|gaat|gaan|comes|attends)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:be|zijn|worden)\s+(?:met\s+)?(?:two|three|four|five|six|twee|drie|vier|vijf|zes|\d)\s*:\s*|te\s+weten\s*:?\s*|namelijk\s*:?\s*|namely\s*:?\s*|(?:wij|we|us)\s*\(\s*|(?:beiden|allebei|both|samen|together|komen|komt|gaan|gaat|aanwezig|erbij|attend|attending|coming|will)\s*:\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+[\p{L}'’]{3,20}\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
+  /(?<![\p{L}])(?:(?:afvaardiging|delegatie|vertegenwoordiging)(?:\s+\S+){0,3}?\s+(?:bestaat|bestaan)\s+uit\s+|(?:namens|vanuit)(?:\s+\S+){1,4}?\s+(?:komen|komt|zijn|zal|zullen|is|nemen|neemt|gaan|gaat)(?:\s+(?:aanwezig|er|deel))?\s*:?\s+|(?:aan|af)melding(?:en)?(?:\s+\d{1,2}\s*x)?(?:\s+(?:voor|namens|van)(?:\s+[^\s:]+){1,3}?)?\s*:\s*|aanmelden\s*:\s*|(?:deelnemers?|attendees?|participants?)(?:\s+[^\s:.!?]+){0,8}?\s*:\s*|namen\s*:\s*|(?:plaatsen|plaats|places|seats?)\s+(?:op\s+naam\s+van|in\s+(?:the\s+)?names?\s+of|voor)\s+|op\s+naam\s+van\s+|(?:er|dan)\s+(?:komen|komt)\s+|(?:plaats|place)\s+(?:\S+\s+){0,2}?(?:komt|komen|gaat|gaan|comes|attends)\s+|(?:personen|mensen|medewerkers|collega's|people|colleagues|delegates|representatives|afgevaardigden|vertegenwoordigers)(?:\s+aan)?\s*:\s*|(?:vertegenwoordigd|represented)\s+(?:\S+\s+){0,3}?(?:door|by)\s+|met\s+(?:z['’]n|zijn|ons|onze|hun)\s+(?:tweeën|tweeen|drieën|drieen|vieren|vijven|zessen|zevenen|achten|\d+)\s*:\s*|(?:meld|melden)(?:\s+(?:ik|wij|we))?\s+(?=(?:de\s+heer|mevrouw|dhr|mevr|mw|meneer)(?![\p{L}]))|(?:meld|melden)\s+(?:ik|wij|we)\s+(?:(?:hierbij|graag)\s+)*|(?:the\s+)?(?:two|three|four|five)\s+of\s+us\s*:\s*|(?:be|zijn|worden)\s+(?:met\s+)?(?:two|three|four|five|six|twee|drie|vier|vijf|zes|\d)\s*:\s*|te\s+weten\s*:?\s*|(?:on\s+our\s+behalf|namens\s+ons|for\s+us|voor\s+ons)\s*:\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+(?:collega's|colleagues|medewerkers|people|personen|mensen|staff)(?:\s+[^\s:.!?]+){0,6}?\s*:\s*|namelijk\s*:?\s*|namely\s*:?\s*|(?:wij|we|us)\s*\(\s*|(?:beiden|allebei|both|samen|together|komen|komt|gaan|gaat|aanwezig|erbij|attend|attending|coming|will)\s*:\s*|(?:\d{1,2}|twee|drie|vier|vijf|zes|two|three|four|five|six)\s+[\p{L}'’]{3,20}\s*\(\s*|(?:aantal\s+)?(?:namen|deelnemers)\s*[:=]\s*)/giu;
 /** "Jan Jansen en Petra de Boer komen". */
 const namesThenVerb = new RegExp(
   `(?:^|[.!?\\n]\\s*|,\\s*(?:maar\\s+)?|maar\\s+)((?:${title})?(?:${personSource})(?:\\s*(?:,|en|&)\\s*(?:${title})?(?:${personSource}))*)\\s+(?:komt|komen|zal|zullen|gaat|gaan|is\\s+aanwezig|zijn\\s+aanwezig|will|neemt|nemen)(?![\\p{L}])`,
@@ -324,7 +329,20 @@ function readListedNames(replyText: string): ListedNames {
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
   for (const m of text.matchAll(namesThenVerb)) {
-    roster.push(...readNameList(text, m.index + m[0].indexOf(m[1]!)));
+    // "Beste, Jan Hoekstra en Piet Wagemaker komen": the list may start with a greeting word that
+    // is no name; the names begin after the first separator that leads to one.
+    let start = m.index + m[0].indexOf(m[1]!);
+    const end = start + m[1]!.length;
+    for (let tries = 0; tries < 3 && start < end; tries++) {
+      const found = readNameList(text, start);
+      if (found.length > 0) {
+        roster.push(...found);
+        break;
+      }
+      const sep = /,\s*|\s+(?:en|and)\s+|\s*&\s*/u.exec(text.slice(start, end));
+      if (!sep) break;
+      start += sep.index + sep[0].length;
+    }
   }
   // A list of lines that are nothing but names ("- Jan Jansen").
   // A bulleted line may add a role after the name ("- Hidde van Wijk, gedragswetenschapper").
@@ -384,6 +402,9 @@ export function registeredNames(replyText: string): string[] {
 /** Said of a person who will not be there: "Joris is ziek", "mijn collega Wendy niet", "Sven kan helaas niet". */
 const absent =
   /(?<![\p{L}])(?:ziek|verhinderd|afwezig|met\s+verlof|op\s+vakantie|niet|geen|sick|ill|unable|away|not|can't|cannot|won't)(?![\p{L}])/iu;
+/** Said of a person named in passing who comes after all: "Mijn collega Lotte Bos schuift om half vier aan". */
+const comingVerb =
+  /(?<![\p{L}])(?:komt|komen|gaat\s+(?:ook\s+)?mee|schuift|schuiven|sluit|sluiten|is\s+(?:er\s+)?(?:ook\s+)?(?:bij|erbij)|joins?|will\s+(?:also\s+)?(?:come|join|attend)|comes|attends)(?![\p{L}])/iu;
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -406,7 +427,7 @@ export function attendingNames(listed: ListedNames, reading: IntentReading): Lis
     const sentences = new Set(naming.map((c) => c.sentence));
     return reading.clauses.some(
       (c) => sentences.has(c.sentence) && !c.question && (c.intent === 'accept' || c.intent === 'tentative'),
-    );
+    ) || naming.some((c) => !c.question && c.intent === null && comingVerb.test(c.text) && !absent.test(c.text.replace(byName, '')));
   });
   return names.length === listed.names.length ? listed : { ...listed, names, kind: names.length > 0 ? listed.kind : null };
 }
@@ -553,7 +574,12 @@ export function senderComes(reading: IntentReading): boolean {
   if (reading.substitute) return false;
   // No rule read a clause, and the reply as a whole was read as coming (fallback.ts: "Ik hoop erbij
   // te kunnen zijn"): the sender speaks of themselves, nobody else is said to come.
-  if ((reading.intent === 'accept' || reading.intent === 'tentative') && reading.clauses.every((c) => c.intent === null)) return true;
+  // "Ja, wij doen mee!" says nothing of who: only a reply in the first person singular names the sender.
+  if ((reading.intent === 'accept' || reading.intent === 'tentative') && reading.clauses.every((c) => c.intent === null)) {
+    // "Graag twee plekken", "We'll see": no "wij" that would make it a group of unknown size.
+    const text = reading.clauses.map((c) => c.text).join('\n').replace(idiomWe, ' ');
+    return !pluralSubjectRe.test(text);
+  }
   return reading.clauses.some(
     (c) => !c.thirdParty && !c.question && (c.intent === 'accept' || c.intent === 'tentative') &&
       // "Namens ons komen Jan en Petra" names others; "Namens Juvent kom ik" is the sender.

@@ -100,6 +100,12 @@ describe('detectPartySize', () => {
     ['Ik heb het met mijn collega en onze directeur besproken: ik kom namens ons.', 1],
     ['Ik kom zeker. Misschien komt mijn collega ook mee, dat hoort u nog.', 1],
     ['Ik kom, met de trein van 14.12 uur en 2 overstappen.', 1],
+    ['Als pleegouders komen mijn man en ik graag.', 2],
+    ["Ik kom niet alleen, ik neem twee collega's mee.", 3],
+    ['Wij kunnen helaas niet met het hele team komen, alleen ik kom.', 1],
+    ['Graag twee plekken voor de bijeenkomst van 26 november.', 2],
+    // A doubt on the companion leaves them out; a doubt on the sender keeps who they would bring.
+    ["I'll attend, possibly with a colleague.", 1],
   ])('counts a coordination: %s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });
@@ -107,6 +113,10 @@ describe('detectPartySize', () => {
   it('does not count people the sender talks with, or words that are no role', () => {
     expect(size('Ik kom, maar overleg eerst met mijn collega en onze directeur.')).toBe(1);
     expect(size('Ik kom met een beetje vertraging en een volle agenda.')).toBe(1);
+  });
+
+  it('counts who the sender would bring when the doubt is about the sender', () => {
+    expect(size('Mogelijk kom ik, dan samen met een collega. Ik bevestig het volgende week.', 'tentative')).toBe(2);
   });
 
   it('cannot tell the number when it is still open', () => {

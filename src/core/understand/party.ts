@@ -6,7 +6,7 @@
 import { attendingNames, findListedNames, senderAmongCount, senderComes } from './names.js';
 import { MAX_ANALYSED_CHARS, normaliseText, readIntent, type IntentReading } from './intent.js';
 import { builtInRules } from './rules.js';
-import { collective, consulting, numberWords, pluralSubjectRe, readCoordination, singularRe, toNumber } from './coordination.js';
+import { collective, consulting, hedgedCompanion, idiomWe, numberWords, pluralSubjectRe, readCoordination, singularRe, toNumber } from './coordination.js';
 import type { Intent } from './types.js';
 
 const numberSource = `\\d{1,2}|${Object.keys(numberWords).join('|')}`;
@@ -15,7 +15,7 @@ const b = (s: string) => new RegExp(`(?<![\\p{L}\\p{N}])(?:${s})(?![\\p{L}\\p{N}
 /** "met z'n drieën", "met ons vieren", "met zijn tweeën". */
 const collectiveRe = b(`met\\s+(?:z'n|zijn|ons|onze|ze|hun)\\s+(${Object.keys(collective).join('|')})`);
 /** "met 3 personen", "voor twee personen", "3 deelnemers", "with 3 people". */
-const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|pers|mensen|man|deelnemers|deelnemer|plaatsen|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
+const personsRe = b(`(${numberSource})\\s+(?:personen|persoon|pers|mensen|man|deelnemers|deelnemer|plaatsen|plekken|plekjes|kaarten|tickets|afgevaardigden|afgevaardigde|vertegenwoordigers|people|persons|person|attendees|participants|seats)`);
 /** "met 2 collega's", "ik neem een collega mee", "with two colleagues". */
 const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring|brings|bringing|take|taking)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+|more\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten|staff\\s+members|team\\s+members)`,
@@ -57,7 +57,11 @@ const groupCountRe = b(
   `(?:team|ploeg|groep|afdeling|delegatie|club|group|staff|department)\\s*\\(\\s*(${numberSource})(?:\\s+(?:personen|pers\\.?|mensen|people|persons))?\\s*\\)`,
 );
 /** "ik kom (dus) alleen", "I'll come alone", "on my own"; not "niet alleen". */
-const aloneRe = b(`(?<!niet\\s)(?:alleen|in\\s+m['i]j?n\\s+eentje|alone|on\\s+my\\s+own|by\\s+myself)(?=\\s*(?:[.,!;)]|$|\\n))`);
+const aloneRe = b(
+  `(?<!niet\\s)(?:alleen|in\\s+m['i]j?n\\s+eentje|alone|on\\s+my\\s+own|by\\s+myself)(?=\\s*(?:[.,!;)]|$|\\n))` +
+    // "Wij kunnen niet met het hele team komen, alleen ik kom", "only me", "just me".
+    `|(?<![\\p{L}][ \\t]?)(?:alleen|slechts|enkel)[ \\t]+(?:ik|ikzelf|mijzelf)(?![\\p{L}'])|(?:only|just)[ \\t]+(?:me|myself|i)(?![\\p{L}'])`,
+);
 const pluralRe = b(`wij|we|ons|onze|us|our|we'll|we're`);
 const pluralObjectRe = b(`ons\\s+(?:\\S+\\s+){0,6}?(?:aan|mee|af)|op\\s+ons|(?:count|sign|register)\\s+us`);
 
@@ -98,7 +102,10 @@ export function detectPartySize(
       reasons: [coordination.withSender ? 'party:sender+coordination' : 'party:coordination'],
     };
   }
-  m = companionsRe.exec(said);
+  // "I'll attend, possibly with a colleague": only a firm companion counts; someone consulted is not
+  // brought along ("Ik heb het met mijn collega besproken: ik kom").
+  const brought = said.split('\n').filter((line) => !consulting.test(line) && !hedgedCompanion.test(line)).join('\n');
+  m = companionsRe.exec(brought);
   if (m) {
     const n = toNumber(m[1]!)!;
     // The sender counts when they say "ik" (ik kom met 2 collega's); "er komen 2 collega's" is 2.
@@ -130,13 +137,12 @@ export function detectPartySize(
     const size = listed.names.length + (senderToo ? 1 : 0);
     return { partySize: size, reasons: [`party:names-${listed.kind}`] };
   }
-  // "Ik heb het met mijn collega besproken: ik kom": someone consulted is not brought along.
-  const brought = said.split('\n').filter((line) => !consulting.test(line)).join('\n');
   if (pairRe.test(brought)) return { partySize: 2, reasons: ['party:pair'] };
   if (oneCompanionRe.test(brought) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
   // "ik kom, als ons teamoverleg het toelaat": a possessive "ons" does not make the sender a group.
   // "het hangt af van ons MT-overleg": a possessive is no group; "meld ons aan", "reken op ons" is.
-  const plural = pluralSubjectRe.test(speaking) || pluralObjectRe.test(speaking);
+  const plainSpeaking = speaking.replace(idiomWe, ' ');
+  const plural = pluralSubjectRe.test(plainSpeaking) || pluralObjectRe.test(plainSpeaking);
   if (plural && !(selfSingular && !pluralSubjectRe.test(speaking))) {
     return { partySize: null, reasons: ['party:plural-unknown'] };
   }
