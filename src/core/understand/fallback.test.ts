@@ -30,6 +30,8 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ['Ik schat van wel', 'tentative'],
     ['I doubt it, to be honest', 'tentative'],
     ["We'll see, it's a busy month", 'tentative'],
+    ["I'll do my best to be there", 'tentative'],
+    ['Oh jammer, mijn dochter is die dag jarig en ik ben vrij genomen', 'decline'],
     ['Ik ga niet, te ver rijden voor mij', 'decline'],
     ['Graag twee plekken voor de bijeenkomst van 26 november', 'accept'],
     ['Please accept my regrets for the 26th', 'decline'],

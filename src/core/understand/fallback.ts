@@ -46,7 +46,7 @@ const negation = w(
 
 const hedge = w(
   [
-    'proberen|probeer|probeert|try|trying|attempt|eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
+    '(?:do|doe|doen|zal)\\s+(?:my|mijn|our|ons|ik\\s+mijn)\\s+(?:uiterste\\s+)?best|proberen|probeer|probeert|try|trying|attempt|eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
     'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
     'onzeker|onduidelijk\\s+of|unclear\\s+(?:if|whether)|niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
     'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
@@ -70,6 +70,8 @@ const absence = new RegExp(
     `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
     // Another obligation somewhere else: "sta ik de hele middag in de rechtbank", "zit ik bij een uitvaart".
     `${L}(?:sta|zit|ben)\\s+(?:ik|wij|we)\\s+(?:\\S+\\s+){0,4}?(?:in|op|bij|naar)\\s+(?:de\\s+|het\\s+|een\\s+)?(?:rechtbank|zitting|ziekenhuis|beurs|congres|cursus|training|bruiloft|begrafenis|uitvaart|conferentie)${R}`,
+    // Time off already taken: "ik heb vrij genomen", "I've booked the day off".
+    `${L}(?:vrij|verlof|vakantie)\\s+(?:genomen|gevraagd|aangevraagd|opgenomen)${R}|${L}(?:booked|taken|took|take)\\s+(?:the\\s+day|the\\s+afternoon|time|a\\s+day|annual\\s+leave|leave)(?:\\s+off)?${R}`,
     `${L}(?:accept|send|sends|extend|offer)\\s+(?:my|our)\\s+(?:regrets|apologies)${R}|${L}(?:bericht|melding)\\s+van\\s+verhindering${R}`,
     `${L}(?:overslaan|laten\\s+schieten|aan\\s+mij\\s+voorbij\\s+gaan|missen|moeten\\s+missen|give\\s+(?:it|this\\s+one)\\s+a\\s+miss|pass\\s+on\\s+(?:this|it|that)|sit\\s+(?:this\\s+one|it)\\s+out|have\\s+to\\s+miss|will\\s+miss|skip\\s+(?:it|this))${R}`,
     `${L}al\\s+(?:ingepland|volgeboekt|bezet)\\s+(?:voor|met)${R}`,

@@ -340,7 +340,10 @@ const countDoubt =
 const formalCondition = /(?<![\p{L}])(?:natuurlijk|uiteraard|vanzelfsprekend|of\s+course|obviously|naturally)(?![\p{L}])/iu;
 /** A hedge that governs the coming right after it: "I'm hoping to come", "ik hoop te komen", "probeer te komen". */
 const hedgeBefore =
-  /(?<![\p{L}])(?:hope|hoping|hopefully|hoop|hopen|hopelijk|eventueel|misschien|wellicht|mogelijk|perhaps|maybe|possibly|might|try|trying|proberen|probeer|provisionally|voorlopig)(?:\s+\S+){0,3}\s*$/iu;
+  /(?<![\p{L}])(?:hope|hoping|hopefully|hoop|hopen|hopelijk|eventueel|misschien|wellicht|mogelijk|perhaps|maybe|possibly|might|try|trying|proberen|probeer|provisionally|voorlopig|best)(?:\s+\S+){0,3}\s*$/iu;
+/** The same hedges inside an acceptance ("I'm hoping to come", "I'll do my best to be there"). */
+const hedgeWithin =
+  /(?<![\p{L}])(?:hope|hoping|hoop|hopen|try|trying|proberen|probeer|(?:do|doe|doen)\s+(?:my|mijn|our|ons)\s+(?:uiterste\s+)?best)(?![\p{L}])/iu;
 /** The sender's own elliptic no: "ikzelf in ieder geval niet", "I myself not". */
 const ellipticSelfNo =
   /^\s*(?:(?:maar|en|want|but|and)\s+)?(?:ik\s*zelf|zelf|ik|myself|i\s+myself)(?:\s+[^\s.!?]+){0,4}?\s+(?:niet|not)\s*[.!]*\s*$/iu;
@@ -542,7 +545,11 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   // "Not sure I can make it", "weet niet of ik kan komen": the negation doubts, it does not decline.
   else if (
     accept > 0 && decline === 0 &&
-    matches.some((m) => m.rule.effect === 'accept' && !WEAK_RULES.has(m.rule.id) && hedgeBefore.test(raw.text.slice(0, m.start + Math.min(m.text.length, 12))) && !countAfterHedge.test(raw.text.slice(m.end)))
+    matches.some(
+      (m) =>
+        m.rule.effect === 'accept' && !WEAK_RULES.has(m.rule.id) &&
+        (hedgeBefore.test(raw.text.slice(0, m.start)) || hedgeWithin.test(m.text)) && !countAfterHedge.test(raw.text.slice(m.end)),
+    )
   ) [intent, weight] = ['tentative', Math.min(accept, 0.75)];
   else if ((accept > 0 || decline > 0) && doubtOverStatement(raw.text, matches)) [intent, weight] = ['tentative', Math.min(Math.max(accept, decline), 0.8)];
   else if (negatedDecline) [intent, weight, negated] = ['accept', Math.min(decline, 0.8), true];
