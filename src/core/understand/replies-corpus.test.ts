@@ -16,10 +16,11 @@ import type { Classification } from './types.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/replies');
 
-// Measured on 23 November 2026 over all 583 replies, the blind held-out groups included: kind
-// 99.0%, intent 97.9%, partySize 96.4%, attendees 96.6%, replyText 99.6% (`npm run eval`). A floor
-// sits a little below each; never below the issue's minimums (0.95, 0.9, 0.85, 0.8).
-const floors = { kind: 0.975, intent: 0.965, partySize: 0.945, attendees: 0.945, replyText: 0.985 } as const;
+// Measured on 23 November 2026 over all 894 replies, the blind held-out groups included: kind
+// 99.4%, intent 98.6%, partySize 98.4%, attendees 97.8%, replyText 99.7% (`npm run eval`). A floor
+// sits a little below each; never below the issue's minimums (0.95, 0.9, 0.85, 0.8). partySize and
+// attendees keep their earlier floors while the party and name readers are being reworked.
+const floors = { kind: 0.985, intent: 0.975, partySize: 0.945, attendees: 0.945, replyText: 0.99 } as const;
 
 interface Case {
   file: string;
