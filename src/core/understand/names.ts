@@ -132,7 +132,7 @@ function readNameList(text: string, index: number, self?: { listed: boolean }): 
  * "onze directeur, de heer …"): a known word or a Dutch job word by its ending.
  */
 const roleSource =
-  "(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|medewerkster|colleague|colleagues|directeur|directrice|director|manager|teamleider|leidinggevende|vervanger|vervangster|partner|vrouw|man|echtgenote|echtgenoot|wife|husband|boss|deputy|lead|head|chair|opvolger|opvolgster|successor|stagiair|stagiaire|intern|trainee|teamgenoot|teamgenote|" +
+  "(?:collega|collega's|collegae|collega’s|medewerker|medewerkers|medewerkster|colleague|colleagues|directeur|directrice|director|manager|teamleider|leidinggevende|vervanger|vervangster|partner|vrouw|man|echtgenote|echtgenoot|wife|husband|boss|deputy|lead|head|chair|CEO|CFO|COO|CTO|ceo|opvolger|opvolgster|successor|stagiair|stagiaire|intern|trainee|teamgenoot|teamgenote|" +
   '\\p{Ll}*(?:medewerker|medewerkster|adviseur|adviseuse|wetenschapper|manager|directeur|coördinator|coordinator|leider|pedagoog|psycholoog|hulpverlener|consulent|specialist|secretaris|voorzitter|bestuurder|wethouder|officer))';
 /** A word before a role: "mijn nieuwe collega", "onze vaste medewerker", "our policy lead". */
 const adjective = '(?:\\p{Ll}{2,14}\\s+)?';

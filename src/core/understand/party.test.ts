@@ -106,6 +106,11 @@ describe('detectPartySize', () => {
     ['Graag twee plekken voor de bijeenkomst van 26 november.', 2],
     // A doubt on the companion leaves them out; a doubt on the sender keeps who they would bring.
     ["I'll attend, possibly with a colleague.", 1],
+    ['Yes, both of us will be there.', 2],
+    ['Wij zijn er allebei bij.', 2],
+    ['Just one from us – I\'ll be there.', 1],
+    ['Namens de ouderraad kom ik samen met twee ouders.', 3],
+    ["I'm attending and bringing our CEO, Mark Dean.", 2],
   ])('counts a coordination: %s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });

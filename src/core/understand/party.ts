@@ -21,9 +21,11 @@ const companionsRe = b(
   `(?:met|en|plus|with|and|neem|nemen|brengen|breng|bring|brings|bringing|take|taking)\\s+(?:nog\\s+)?(${numberSource})\\s+(?:andere\\s+|other\\s+|more\\s+)?(?:collega's|collega|collegae|medewerkers|medewerker|anderen|colleagues|colleague|others|guests|gasten|staff\\s+members|team\\s+members)`,
 );
 /** "two from our team", "3 van onze organisatie", "Aantal personen: 2" (a form filled in). */
-const fromUsRe = b(`(${numberSource})\\s+(?:from|of|van|uit)\\s+(?:our|my|ons|onze|mijn)\\s+\\p{L}+|(?:aantal(?:\\s+(?:personen|deelnemers|mensen))?|number\\s+of\\s+(?:people|persons|attendees|participants))\\s*[:=]\\s*(${numberSource})`);
+const fromUsRe = b(`(${numberSource})\\s+(?:from|of|van|uit)\\s+(?:(?:our|my|ons|onze|mijn)\\s+\\p{L}+|us(?![\\p{L}]))|(?:aantal(?:\\s+(?:personen|deelnemers|mensen))?|number\\s+of\\s+(?:people|persons|attendees|participants))\\s*[:=]\\s*(${numberSource})`);
 /** "there will be three of us", "the two of us will come", "wij zijn met ons drieën" is collectiveRe. */
 const ofUsRe = b(`(${numberSource})\\s+of\\s+us`);
+/** "Yes, both of us", "wij komen allebei", "we zijn er beiden": two, the sender one of them. */
+const bothRe = b(`both\\s+of\\s+us|we\\s+(?:will\\s+|shall\\s+|are\\s+|'ll\\s+)?both|(?:wij|we)\\s+(?:\\S+\\s+){0,3}?(?:allebei|allebeide|beiden)|(?:allebei|beiden)\\s+(?:komen|aanwezig|erbij|present)`);
 /** "er komen 2 collega's": a count of others, the sender not among them. */
 const othersCountRe = b(`(?:er|dan)\\s+(?:komen|komt|zijn|zullen)\\s+(?:(?:wel|ook|dus|nog|toch|dan)\\s+)?(${numberSource})(?=\\s+\\p{L})|(?:komen|komt|zullen|gaan)\\s+er\\s+(?:\\p{L}+\\s+){0,2}?(${numberSource})(?=\\s+\\p{L})`);
 /**
@@ -89,6 +91,7 @@ export function detectPartySize(
   if (m) return { partySize: toNumber((m[1] ?? m[2])!), reasons: ['party:from-us'] };
   m = ofUsRe.exec(said);
   if (m) return { partySize: toNumber(m[1]!), reasons: ['party:of-us'] };
+  if (bothRe.test(said)) return { partySize: 2, reasons: ['party:both'] };
   // Who speaks is read from the clauses that say something about attending ("ik meld mij aan"),
   // not from the rest ("in de bijlage onze reactie").
   const speaking = reading.clauses.filter((c) => !c.question && c.intent !== null).map((c) => c.text).join('\n') || said;
