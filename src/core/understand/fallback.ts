@@ -31,6 +31,8 @@ const coming = w(
     '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
     // "er graag bij willen zijn", "er die middag bij zijn".
     'er\\s+(?:\\S+\\s+){0,6}?bij\\s+(?:te\\s+)?(?:zijn|willen|kunnen|wezen)',
+    // "wij zien jullie daar", "see you then".
+    'zien\\s+(?:jullie|u|je|elkaar)\\s+(?:daar|dan|op\\s+\\S+)|see\\s+you\\s+(?:there|then|on)',
     'come|coming|join|joining|attend|attending|participate|participating|be\\s+there|make\\s+it|drop\\s+in|pop\\s+in|turn\\s+up|show\\s+up',
   ].join('|'),
 );
@@ -48,7 +50,7 @@ const hedge = w(
   [
     '(?:do|doe|doen|zal)\\s+(?:my|mijn|our|ons|ik\\s+mijn)\\s+(?:uiterste\\s+)?best|proberen|probeer|probeert|try|trying|attempt|eventueel|misschien|mogelijk|mogelijkerwijs|wellicht|hopelijk|hoop|hopen|vermoedelijk|waarschijnlijk|wie\\s+weet|onder\\s+voorbehoud',
     'als\\s+het\\s+(?:lukt|kan|past|uitkomt)|indien\\s+mogelijk|zo\\s+mogelijk|als\\s+(?:mijn|de)\\s+agenda|afhankelijk|hangt\\s+af',
-    'onzeker|onduidelijk\\s+of|unclear\\s+(?:if|whether)|niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
+    'touch\\s+and\\s+go|(?:whether|if)\\s+i(?:\\s+will|\\s+can|\\s+shall|\\s+am|\\s+get|\\s+make)|onzeker|onduidelijk\\s+of|unclear\\s+(?:if|whether)|niet\\s+zeker|weet\\s+(?:\\S+\\s+){0,2}?niet\\s+of|not\\s+(?:yet\\s+)?sure|unsure|not\\s+certain',
     'perhaps|maybe|possibly|hopefully|hope|hoping|might|may\\s+be\\s+able|probably|likely|if\\s+(?:I|we)\\s+can|if\\s+possible|depending|depends|tentatively',
   ].join('|'),
 );
@@ -116,6 +118,14 @@ const consultFirst = w(
   '(?:overleg|overleggen|bespreek|bespreken|stem|check|checking|consult|ask|asking)\\s+(?:\\S+\\s+){0,6}?(?:wie|who|of|whether|if)',
 );
 
+/** Open whether the sender makes it: "it's touch and go whether I'll be back", "of ik op tijd terug ben". */
+const selfDoubt = w("touch\\s+and\\s+go|(?:whether|if)\\s+(?:i'll|i\\s+will|i\\s+can|i\\s+make\\s+it)|of\\s+ik\\s+(?:\\S+\\s+){0,3}?(?:op\\s+tijd|terug\\s+ben|kan|red)");
+
+/** Nobody can be spared: "we are unable to release anyone", "we kunnen niemand missen". */
+const nobodyCan = w(
+  "(?:unable|not\\s+able|cannot|can't|kunnen|kan)\\s+(?:\\S+\\s+){0,4}?(?:anyone|anybody|niemand|nobody|no\\s+one)",
+);
+
 const firstPerson = w("ik|wij|we|mij|me|ons|i|i'm|i'll|i've|i'd|us|my|mijn|our|onze");
 /** Informal Dutch drops the "ik": "Heb helaas al iets staan", "Zit dan in Gent". */
 const impliedI = /^\s*(?:(?:helaas|sorry|jammer|nee)[,\s]+)?(?:heb|ben|zit|kan|moet|kom|ga|zal|wil|werk|had|was)(?![\p{L}])/iu;
@@ -144,6 +154,7 @@ const FIRST_CLAUSES = 4;
 /** Scores one clause from its parts; null when it says nothing about attending. */
 export function scoreClause(text: string, regretSaid = false): FallbackReading | null {
   const regretted = regretSaid || regret.test(text) || difficulty.test(text);
+  if (selfDoubt.test(text) && hedge.test(text)) return { intent: 'tentative', weight: 0.55, reason: 'fallback:open whether' };
   if (doubtNo.test(text)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:doubt', leaningNo: true };
   if (consultFirst.test(text) && speaks(text)) return { intent: 'tentative', weight: 0.55, reason: 'fallback:deciding with others' };
   if (estimatedYes.test(text)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:estimated yes' };
@@ -155,6 +166,7 @@ export function scoreClause(text: string, regretSaid = false): FallbackReading |
   const negated = negation.test(text);
   if (hedged && (manages || absent)) return { intent: 'tentative', weight: 0.6, reason: 'fallback:hedge' };
   if (absent) return { intent: 'decline', weight: 0.65, reason: 'fallback:absence' };
+  if (nobodyCan.test(text) && speaks(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:nobody can be spared' };
   if (manages && negated) return { intent: 'decline', weight: 0.6, reason: 'fallback:negated coming' };
   if (schedule.test(text) && negated && speaks(text)) return { intent: 'decline', weight: 0.6, reason: 'fallback:schedule does not allow' };
   if (listMe.test(text) && !negated) return { intent: 'accept', weight: 0.6, reason: 'fallback:on the list' };

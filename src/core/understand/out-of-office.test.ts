@@ -8,6 +8,7 @@ describe('outOfOfficeParts recognises a notice by its parts, whatever the wordin
     ['English leave, return, message dealt with', 'I am on annual leave, returning on Monday 12 November. Your message will be dealt with on my return.'],
     ['a course this week, the mail picked up next Monday', "I'm on a training course this week and will pick up your email next Monday."],
     ['a desk closed on a day, mail handled later', 'Het secretariaat is op vrijdag niet bezet; uw e-mail wordt maandag in behandeling genomen.'],
+    ['limited presence, mail handled next week', 'Deze week ben ik slechts beperkt aanwezig. Uw e-mail handel ik volgende week af.'],
     ['an address read no more', 'Dit e-mailadres wordt niet meer gelezen. Stuur uw bericht naar info@x.test.'],
     ['no fate of the mail, but absence, period and a deputy', 'I am away until 3 December. For anything urgent please contact my colleague.'],
   ];

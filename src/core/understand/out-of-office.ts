@@ -21,7 +21,7 @@ const R = '(?![\\p{L}\\p{N}])';
 const re = (s: string) => new RegExp(s, 'iu');
 
 const absence = re(
-  `${L}(?:afwezig|niet\\s+(?:op\\s+kantoor|aanwezig|bereikbaar|op\\s+het\\s+werk|werkzaam|bezet|geopend|open|aan\\s+het\\s+werk)|not\\s+at\\s+work|on\\s+sabbatical|sabbatical|gesloten|closed|not\\s+staffed|unstaffed|vrij|vrije\\s+dag(?:en)?|vakantie|\\S*verlof|ziek|buiten\\s+kantoor` +
+  `${L}(?:afwezig|niet\\s+(?:op\\s+kantoor|aanwezig|bereikbaar|op\\s+het\\s+werk|werkzaam|bezet|geopend|open|aan\\s+het\\s+werk)|not\\s+at\\s+work|on\\s+sabbatical|sabbatical|gesloten|closed|not\\s+staffed|unstaffed|(?:beperkt|slechts\\s+beperkt|minder)\\s+(?:aanwezig|bereikbaar|beschikbaar)|limited\\s+availability|vrij|vrije\\s+dag(?:en)?|vakantie|\\S*verlof|ziek|buiten\\s+kantoor` +
     `|op\\s+(?:cursus|training|congres|studiereis)|on\\s+(?:a\\s+)?(?:training\\s+)?course|at\\s+a\\s+(?:conference|training)|out\\s+of\\s+(?:the\\s+)?office|away|on\\s+(?:\\S+\\s+)?leave|on\\s+holiday|on\\s+vacation|annual\\s+leave|off\\s+work|days\\s+off|not\\s+in\\s+the\\s+office)${R}`,
 );
 
@@ -39,7 +39,7 @@ const period = re(
 /** The mail, then what is done with it, within one sentence (either order). */
 const mailNoun = `${L}(?:(?:uw|je|jouw|your|de|mijn|my|alle)\\s+)?(?:e-?mails?|mails?|berichten|bericht|messages?|correspondentie)${R}`;
 const mailFate =
-  `${L}(?:beantwoord|beantwoorden|behandeld|behandelen|in\\s+behandeling|doorgestuurd|doorgezonden|gelezen|lees|bekeken|verwerkt|opgepakt|reageer|reageren` +
+  `${L}(?:beantwoord|beantwoorden|behandeld|behandelen|in\\s+behandeling|handel|afhandelen|afgehandeld|handle|handled|doorgestuurd|doorgezonden|gelezen|lees|bekeken|verwerkt|opgepakt|reageer|reageren` +
   `|oppakken|opgepakt|answered|dealt\\s+with|pick\\s+up|picked\\s+up|catch\\s+up\\s+on|go\\s+through|look\\s+at|forwarded|read|reviewed|responded|respond|reply|replied|attended\\s+to|checked|checking|processed)${R}`;
 const fate = re(`${mailNoun}[^.!?\\n]{0,80}?${mailFate}|${mailFate}[^.!?\\n]{0,40}?${mailNoun}`);
 
