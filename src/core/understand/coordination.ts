@@ -259,14 +259,16 @@ const representedBy = /(?<![\p{L}])(?:vertegenwoordigd|represented)\s+(?:\S+\s+)
  */
 export function readCoordination(said: string, speaking: string, substitute: boolean, senderAmong: boolean): Coordination | null {
   // party.ts and names.ts ask the same question of one reply, one after the other.
-  const key = `${substitute}${senderAmong}\u0000${speaking}\u0000${said}`;
-  if (lastCoordination && lastCoordination.key === key) return lastCoordination.result;
+  const last = lastCoordination;
+  if (last && last.said === said && last.speaking === speaking && last.substitute === substitute && last.senderAmong === senderAmong) {
+    return last.result;
+  }
   const result = coordinationOf(said, speaking, substitute, senderAmong);
-  lastCoordination = { key, result };
+  lastCoordination = { said, speaking, substitute, senderAmong, result };
   return result;
 }
 
-let lastCoordination: { key: string; result: Coordination | null } | null = null;
+let lastCoordination: { said: string; speaking: string; substitute: boolean; senderAmong: boolean; result: Coordination | null } | null = null;
 
 function coordinationOf(said: string, speaking: string, substitute: boolean, senderAmong: boolean): Coordination | null {
   const represented = representedBy.exec(said);

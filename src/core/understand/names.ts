@@ -324,7 +324,8 @@ function readListedNames(replyText: string): ListedNames {
   const tableNames = readTableNames(head);
   // "Namens GGZ Delfland zal ik, Merel Schouten, de bijeenkomst bijwonen": the name after "ik," is
   // the sender's own, not a second person.
-  const text = head.replace(/[\u00a0\t ]+/g, ' ').replace(selfApposition, '$1');
+  const spaced = head.replace(/[\u00a0\t ]+/g, ' ');
+  const text = /(?:ik|I|ondergetekende) ?,/u.test(spaced) ? spaced.replace(selfApposition, '$1') : spaced;
   const roster: Found[] = [...tableNames];
   const self = { listed: false };
   for (const m of text.matchAll(rosterCue)) roster.push(...readNameList(text, m.index + m[0].length, self));
