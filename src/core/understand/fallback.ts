@@ -25,7 +25,7 @@ const w = (s: string) => new RegExp(`${L}(?:${s})${R}`, 'iu');
 /** Coming or taking part, Dutch and English, any person or tense the clause needs. */
 const coming = w(
   [
-    'kom|komen|kwam|gekomen|aanwezig|erbij|er\\s+bij|present|bij\\s+te\\s+wonen|deelnemen|deelname|neem\\s+deel|nemen\\s+deel|deel\\s+te\\s+nemen',
+    'kom|komt|komen|kwam|gekomen|aanwezig|erbij|er\\s+bij|present|bij\\s+te\\s+wonen|deelnemen|deelname|neem\\s+deel|nemen\\s+deel|deel\\s+te\\s+nemen',
     'aansluiten|aan\\s+te\\s+sluiten|sluit\\s+(?:ik\\s+)?aan|aanschuiven|schuif|schuiven|bijwonen|meedoen|doe\\s+mee|langskomen',
     // Separable verbs with words between: "sluit ik later aan", "neem ik graag deel", "doe ik mee".
     '(?:sluit|sluiten|schuif|schuiven)\\s+(?:\\S+\\s+){0,6}?aan|(?:neem|nemen)\\s+(?:\\S+\\s+){0,6}?deel|(?:doe|doen)\\s+(?:\\S+\\s+){0,6}?mee',
@@ -91,7 +91,7 @@ const absence = new RegExp(
 const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
 /** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
 const listMe = w(
-  '(?:graag|please|reserve|reserveer|reserveren|book|boek)\\s+(?:\\S+\\s+){0,2}?(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)|(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+  '(?:me|mij|myself|mijzelf)\\s*(?:plus|\\+)\\s*(?:one|1|een|één)|(?:graag|please|reserve|reserveer|reserveren|book|boek)\\s+(?:\\S+\\s+){0,2}?(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)|(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
 );
 
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */

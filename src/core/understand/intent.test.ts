@@ -48,6 +48,9 @@ describe('detectIntent', () => {
     expect(read("I'll attend, possibly with a colleague.").intent).toBe('accept');
     expect(read('Wij komen met 2 of 3 personen, dat hangt nog af van de roosters.').intent).toBe('accept');
     expect(read('Jan Hoekstra en Piet Wagemaker komen namens ons, ik zelf niet.')).toMatchObject({ intent: 'accept' });
+    // A statement about someone else read by its parts: the sender's no, the colleague's yes.
+    expect(read("Unfortunately I can't make it; my colleague Laura Finch will be joining instead.").intent).toBe('accept');
+    expect(read('Ik kan niet, maar onze directeur Marga Wit komt samen met een beleidsmedewerker.').intent).toBe('accept');
   });
 
   it('turns an acceptance around when it is negated', () => {

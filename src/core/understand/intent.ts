@@ -10,7 +10,7 @@
  */
 import type { Intent } from './types.js';
 import { builtInRules, type IntentRule } from './rules.js';
-import { readFallbackIntent } from './fallback.js';
+import { readFallbackIntent, scoreClause } from './fallback.js';
 
 export type { IntentRule } from './rules.js';
 
@@ -576,6 +576,12 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
       !negationWord.test(raw.text)
     ) [intent, weight] = ['accept', 0.8];
     else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
+    else {
+      // "my colleague Laura Finch will be joining instead", "onze directeur komt samen met …": the
+      // parts of a statement about coming, read as the fallback reads them (fallback.ts).
+      const parts = scoreClause(raw.text);
+      if (parts && parts.intent !== 'tentative') [intent, weight] = [parts.intent, 0.75];
+    }
   }
   return {
     text: raw.text,
