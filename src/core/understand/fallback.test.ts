@@ -34,6 +34,8 @@ describe('scoreClause reads a statement by its parts when no rule fires', () => 
     ["It's touch and go whether I'll be back from Brussels in time", 'tentative'],
     ['Due to staff shortages we are unable to release anyone for the session', 'decline'],
     ['Top, wij zien jullie daar!', 'accept'],
+    ['Dan heb ik vakantie, jammer!', 'decline'],
+    ['You can count on me!', 'accept'],
     ['Oh jammer, mijn dochter is die dag jarig en ik ben vrij genomen', 'decline'],
     ['Ik ga niet, te ver rijden voor mij', 'decline'],
     ['Graag twee plekken voor de bijeenkomst van 26 november', 'accept'],

@@ -72,6 +72,8 @@ const absence = new RegExp(
     `${L}(?:is|are)\\s+out\\s+for\\s+(?:me|us)${R}`,
     // Another obligation somewhere else: "sta ik de hele middag in de rechtbank", "zit ik bij een uitvaart".
     `${L}(?:sta|zit|ben)\\s+(?:ik|wij|we)\\s+(?:\\S+\\s+){0,4}?(?:in|op|bij|naar)\\s+(?:de\\s+|het\\s+|een\\s+)?(?:rechtbank|zitting|ziekenhuis|beurs|congres|cursus|training|bruiloft|begrafenis|uitvaart|conferentie)${R}`,
+    // "Dan heb ik vakantie", "we hebben die week vrij".
+    `${L}(?:(?:heb|hebben)\\s+(?:ik|wij|we)|(?:ik|wij|we)\\s+(?:heb|hebben))\\s+(?:\\S+\\s+){0,2}?(?:vakantie|vrij|verlof)${R}`,
     // Time off already taken: "ik heb vrij genomen", "I've booked the day off".
     `${L}(?:vrij|verlof|vakantie)\\s+(?:genomen|gevraagd|aangevraagd|opgenomen)${R}|${L}(?:booked|taken|took|take)\\s+(?:the\\s+day|the\\s+afternoon|time|a\\s+day|annual\\s+leave|leave)(?:\\s+off)?${R}`,
     `${L}(?:accept|send|sends|extend|offer)\\s+(?:my|our)\\s+(?:regrets|apologies)${R}|${L}(?:bericht|melding)\\s+van\\s+verhindering${R}`,
@@ -91,7 +93,7 @@ const absence = new RegExp(
 const schedule = w('agenda|planning|rooster|schema|tijd|schedule|diary|calendar|time|timetable');
 /** Putting oneself on the list: "zet mij maar op de lijst", "put me down", "noteer ons maar". */
 const listMe = w(
-  '(?:me|mij|myself|mijzelf)\\s*(?:plus|\\+)\\s*(?:one|1|een|één)|(?:graag|please|reserve|reserveer|reserveren|book|boek)\\s+(?:\\S+\\s+){0,2}?(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)|(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
+  'count\\s+on\\s+(?:me|us)|reken\\s+(?:maar\\s+)?op\\s+(?:mij|ons)|(?:me|mij|myself|mijzelf)\\s*(?:plus|\\+)\\s*(?:one|1|een|één)|(?:graag|please|reserve|reserveer|reserveren|book|boek)\\s+(?:\\S+\\s+){0,2}?(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)|(?:mij|me|mezelf|mijzelf|ons|onszelf)\\s+(?:\\S+\\s+){0,3}?(?:aan\\s+te\\s+melden|op\\s+te\\s+geven|in\\s+te\\s+schrijven)|(?:places?|seats?|spots?|plek|plekken|plaats|plaatsen)\\s+(?:\\S+\\s+)?(?:for|voor)\\s+(?:me|us|mij|ons|mijzelf|myself)|(?:zet|noteer|schrijf|put|add|pencil)\\s+(?:mij|me|ons|us|mijzelf|myself)(?:\\s+\\S+){0,3}?\\s+(?:op|in|on|down|neer|erbij|to)|(?:noteer|note)\\s+(?:mij|me|ons|us)',
 );
 
 /** Regret that opens a refusal: "Helaas, …", "Unfortunately I have …". */

@@ -9,6 +9,7 @@ describe('outOfOfficeParts recognises a notice by its parts, whatever the wordin
     ['a course this week, the mail picked up next Monday', "I'm on a training course this week and will pick up your email next Monday."],
     ['a desk closed on a day, mail handled later', 'Het secretariaat is op vrijdag niet bezet; uw e-mail wordt maandag in behandeling genomen.'],
     ['limited presence, mail handled next week', 'Deze week ben ik slechts beperkt aanwezig. Uw e-mail handel ik volgende week af.'],
+    ['leave, not responding, queries directed elsewhere', 'I am on maternity leave and will not be responding to emails. Please direct any queries to admin@x.test.'],
     ['an address read no more', 'Dit e-mailadres wordt niet meer gelezen. Stuur uw bericht naar info@x.test.'],
     ['no fate of the mail, but absence, period and a deputy', 'I am away until 3 December. For anything urgent please contact my colleague.'],
   ];

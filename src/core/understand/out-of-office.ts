@@ -40,11 +40,11 @@ const period = re(
 const mailNoun = `${L}(?:(?:uw|je|jouw|your|de|mijn|my|alle)\\s+)?(?:e-?mails?|mails?|berichten|bericht|messages?|correspondentie)${R}`;
 const mailFate =
   `${L}(?:beantwoord|beantwoorden|behandeld|behandelen|in\\s+behandeling|handel|afhandelen|afgehandeld|handle|handled|doorgestuurd|doorgezonden|gelezen|lees|bekeken|verwerkt|opgepakt|reageer|reageren` +
-  `|oppakken|opgepakt|answered|dealt\\s+with|pick\\s+up|picked\\s+up|catch\\s+up\\s+on|go\\s+through|look\\s+at|forwarded|read|reviewed|responded|respond|reply|replied|attended\\s+to|checked|checking|processed)${R}`;
+  `|oppakken|opgepakt|answered|dealt\\s+with|responding|replying|answering|reading|pick\\s+up|picked\\s+up|catch\\s+up\\s+on|go\\s+through|look\\s+at|forwarded|read|reviewed|responded|respond|reply|replied|attended\\s+to|checked|checking|processed)${R}`;
 const fate = re(`${mailNoun}[^.!?\\n]{0,80}?${mailFate}|${mailFate}[^.!?\\n]{0,40}?${mailNoun}`);
 
 const deputy = re(
-  `${L}(?:neem|neemt|kunt|kan)${R}[^.!?\\n]{0,80}?${L}contact\\s+op${R}|${L}(?:bij\\s+spoed|voor\\s+dringende|in\\s+dringende|please\\s+contact|you\\s+can\\s+contact|for\\s+(?:anything\\s+)?urgent|if\\s+(?:it\\s+is\\s+|your\\s+\\S+\\s+is\\s+)?urgent|in\\s+urgent)${R}`,
+  `${L}(?:neem|neemt|kunt|kan)${R}[^.!?\\n]{0,80}?${L}contact\\s+op${R}|${L}(?:bij\\s+spoed|voor\\s+dringende|in\\s+dringende|please\\s+contact|please\\s+direct|you\\s+can\\s+contact|for\\s+(?:anything\\s+)?urgent|if\\s+(?:it\\s+is\\s+|your\\s+\\S+\\s+is\\s+)?urgent|in\\s+urgent)${R}`,
 );
 
 /** An address nobody reads any more: "Dit e-mailadres wordt niet meer gelezen", "This mailbox is not monitored". */
