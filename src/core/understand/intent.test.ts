@@ -51,6 +51,7 @@ describe('detectIntent', () => {
     // A statement about someone else read by its parts: the sender's no, the colleague's yes.
     expect(read("Unfortunately I can't make it; my colleague Laura Finch will be joining instead.").intent).toBe('accept');
     expect(read('Ik kan niet, maar onze directeur Marga Wit komt samen met een beleidsmedewerker.').intent).toBe('accept');
+    expect(read('Hierbij meld ik aan:\n1. Marloes Ruiter\n2. Gijs van Vliet\nZelf kan ik helaas niet.').intent).toBe('accept');
   });
 
   it('turns an acceptance around when it is negated', () => {

@@ -332,6 +332,9 @@ const countAfterHedge =
 /** A range of people ("2 of 3 personen", "two or three of us"): what depends is how many, not whether. */
 const countRange =
   /(?<![\p{L}\p{N}])(?:\d{1,2}|twee|drie|vier|vijf|two|three|four|five)\s*(?:of|or|à|a|-|–|tot|to)\s*(?:\d{1,2}|drie|vier|vijf|zes|three|four|five|six)(?![\p{L}\p{N}])/iu;
+/** "Hierbij meld ik aan:" above a list of people: a registration of those listed. */
+const registrationIntro =
+  /(?:(?:meld|melden)\s+(?:ik|wij|we)\s+(?:\S+\s+){0,2}?aan|(?:register|sign\s+up|enrol)(?:\s+the\s+following(?:\s+people)?)?|aanmelden|de\s+volgende\s+(?:personen|deelnemers|collega's))\s*:\s*$/iu;
 /** "Jan en Piet komen namens ons": named others come on the organisation's behalf. */
 const othersOnBehalf = /(?<![\p{L}])(?:komen|komt|gaan|gaat)\s+namens(?![\p{L}])/iu;
 /** Who or how many is still open ("hoeveel precies", "how many of us", "names to follow"). */
@@ -512,7 +515,7 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
   const thirdParty =
     (thirdPartyStart.test(raw.text) || thirdPartyInverted.test(raw.text) || namedThirdParty.test(raw.text) ||
       registersNamedOthers.test(raw.text) || onBehalfOfOthers(raw.text) ||
-      (othersOnBehalf.test(raw.text) && !senderSubject.test(raw.text)) ||
+      (othersOnBehalf.test(raw.text) && !senderSubject.test(raw.text)) || registrationIntro.test(raw.text) ||
       (namedSubject.test(raw.text) && !firstPerson.test(raw.text))) &&
     !withSender.test(raw.text);
   // "Kunt u mij aanmelden?" asks to be registered: an answer, not a question for a person.
@@ -572,7 +575,7 @@ function readClause(raw: RawClause, rules: IntentRule[]): ClauseReading {
     // "…, mijn collega wel" / "…, hij niet": elliptic remarks about someone else.
     if (
       (/(?<![\p{L}])(?:wel|ook|too|as\s+well)(?![\p{L}])/iu.test(raw.text) || ellipticYes.test(raw.text) || onBehalfOfOthers(raw.text) ||
-        substituteMarker.test(raw.text)) &&
+        substituteMarker.test(raw.text) || registrationIntro.test(raw.text)) &&
       !negationWord.test(raw.text)
     ) [intent, weight] = ['accept', 0.8];
     else if (/(?<![\p{L}])(?:niet|not)(?![\p{L}])/iu.test(raw.text)) [intent, weight] = ['decline', 0.8];
