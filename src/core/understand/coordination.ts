@@ -44,7 +44,7 @@ const selfWord = /^(?:ik|ikzelf|mij|mijzelf|mezelf|me|i|myself|ondergetekende)$/
 const determiner = /^(?:een|één|eén|mijn|m'n|mn|onze|ons|a|an|one|my|our)$/iu;
 /** People by role: whole words and the endings of Dutch compounds (beleidsmedewerker, teamgenoot). */
 const roleNoun =
-  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|lead|leads|head|chair|ceo|cfo|coo|cto|ouder|ouders|pleegouder|pleegouders|cliënt|cliënten|client|clients|jongere|jongeren|leerling|leerlingen|parent|parents|man|vrouw|echtgenoot|echtgenote|husband|wife|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|gasten|guests|bestuursleden|bestuurslid)$/iu;
+  /^(?:\p{L}*(?:collega|collegae|collega's|medewerker|medewerkers|medewerkster|medewerksters|adviseur|adviseurs|adviseuse|directeur|directeuren|directrice|manager|managers|teamleider|teamleiders|leidinggevende|leidinggevenden|coördinator|coordinator|coördinatoren|secretaris|voorzitter|bestuurder|bestuurders|wethouder|consulent|consulenten|specialist|specialisten|assistent|assistente|stagiair|stagiaire|stagiairs|stagiaires|genoot|genoten|genote|teamlid|teamleden|vrijwilliger|vrijwilligers|deskundige|deskundigen|kundige|kundigen|pedagoog|pedagogen|psycholoog|psychologen|arts|artsen|begeleider|begeleiders|coach|coaches|hulpverlener|hulpverleners|werker|werkers|jurist|juristen|inkoper|inkopers|controller|vervanger|vervangster|opvolger|opvolgster|trainee|trainees|student|studenten|officer|officers)|colleague|colleagues|director|directors|lead|leads|head|chair|ceo|cfo|coo|cto|ouder|ouders|pleegouder|pleegouders|cliënt|cliënten|client|clients|jongere|jongeren|leerling|leerlingen|parent|parents|man|vrouw|echtgenoot|echtgenote|husband|wife|boss|supervisor|deputy|intern|interns|assistant|assistants|advisor|advisers|advisors|adviser|partner|partners|volunteer|volunteers|staff|member|members|teammate|teammates|anderen|others|more|gasten|guests|bestuursleden|bestuurslid)$/iu;
 /** Plural forms: a number before them counts that many ("twee collega's"), a determiner one. */
 const fillerWord = /^(?:andere|other|more|extra|nog|ook|also|van|from|ons|onze|our|het|the|team|teams|vaste|nieuwe|new|jonge|junior|senior)$/iu;
 const joinWord = /^(?:en|and|plus|&|\+|,)$/iu;
@@ -128,10 +128,16 @@ function memberAt(w: Word[], i: number): { people: number; self: boolean; byRole
   const isDet = determiner.test(t);
   if (n !== null || isDet) {
     let j = i + 1;
+    // "my two colleagues", "onze twee stagiaires": a number after the determiner counts.
+    let inner: number | null = null;
     // Up to two words before the role: "twee andere collega's", "onze nieuwe beleidsmedewerker", "our policy lead".
-    while (j < w.length && j < i + 3 && !roleNoun.test(w[j]!.text) && (fillerWord.test(w[j]!.text) || /^\p{Ll}{2,20}$/u.test(w[j]!.text)) && !joinWord.test(w[j]!.text) && !selfWord.test(w[j]!.text)) j++;
+    while (j < w.length && j < i + 3 && !roleNoun.test(w[j]!.text) && (fillerWord.test(w[j]!.text) || /^\p{Ll}{2,20}$/u.test(w[j]!.text)) && !joinWord.test(w[j]!.text) && !selfWord.test(w[j]!.text)) {
+      const v = isDet ? toNumber(w[j]!.text) : null;
+      if (v !== null && v > 1 && v <= 50) inner = v;
+      j++;
+    }
     if (j < w.length && roleNoun.test(w[j]!.text) && w[j]!.text.length <= 40) {
-      const people = isDet && !(n !== null && n > 1) ? 1 : n!;
+      const people = inner ?? (isDet && !(n !== null && n > 1) ? 1 : n!);
       let end = j + 1;
       // The person's name after the role: "mijn collega Jan de Vries", "onze directeur, Erik Brouwer,".
       const comma = w[end]?.text === ',' || w[end]?.text === ':' || w[end]?.text === '(' ? 1 : 0;
@@ -194,7 +200,7 @@ interface Counted {
  * most replies ("Ik kom graag") have none and are not cut into words at all.
  */
 const roleHint =
-  /collega|medewerk|advis|adviseu|directeu|directri|director|manager|leid|co[oö]rdinat|secretar|voorzit|bestuur|wethoud|consulent|specialist|assistent|assistant|stagia|geno[ot]|teaml|teamm|vrijwillig|volunteer|kundig|pedago|psycholo|arts|begeleid|coach|hulpverlen|werker|jurist|inkoper|controller|vervang|opvolg|trainee|student|officer|colleague|lead|head|chair|boss|supervisor|deputy|intern|partner|man|vrouw|echtgeno|husband|wife|ceo|cfo|ouder|parent|cli[eë]nt|jonger|leerling|staff|member|ander|other|gast|guest|iemand|someone|somebody/iu;
+  /collega|medewerk|advis|adviseu|directeu|directri|director|manager|leid|co[oö]rdinat|secretar|voorzit|bestuur|wethoud|consulent|specialist|assistent|assistant|stagia|geno[ot]|teaml|teamm|vrijwillig|volunteer|kundig|pedago|psycholo|arts|begeleid|coach|hulpverlen|werker|jurist|inkoper|controller|vervang|opvolg|trainee|student|officer|colleague|lead|head|chair|boss|supervisor|deputy|intern|partner|man|vrouw|echtgeno|husband|wife|ceo|cfo|ouder|parent|cli[eë]nt|jonger|leerling|staff|member|ander|other|more|gast|guest|iemand|someone|somebody/iu;
 
 function countCoordination(statements: string): Counted | null {
   if (!roleHint.test(statements)) return null;

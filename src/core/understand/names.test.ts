@@ -312,3 +312,13 @@ describe('names of others who come', () => {
     ]);
   });
 });
+
+describe('names sharing a surname and names after van ons gaan', () => {
+  it('gives a given name the surname written once for two ("Jan en Marieke Smit")', () => {
+    expect(detectAttendees('Wij komen samen: Jan en Marieke Smit.', 'Jan', from('Jan Smit'), 'accept', 2).attendees).toEqual(['Jan Smit', 'Marieke Smit']);
+  });
+
+  it('reads the names after "Van ons gaan"', () => {
+    expect(findListedNames('Van ons gaan Leon Dam en Iris Mol naar de bijeenkomst.').names).toEqual(['Leon Dam', 'Iris Mol']);
+  });
+});

@@ -111,6 +111,9 @@ describe('detectPartySize', () => {
     ['Just one from us – I\'ll be there.', 1],
     ['Namens de ouderraad kom ik samen met twee ouders.', 3],
     ["I'm attending and bringing our CEO, Mark Dean.", 2],
+    ['My two colleagues and I will attend.', 3],
+    ['Ik kom en neem onze twee stagiaires mee.', 3],
+    ["Count me in, and I'll bring two more from the nursery.", 3],
   ])('counts a coordination: %s → %s', (text, expected) => {
     expect(size(text)).toBe(expected);
   });
