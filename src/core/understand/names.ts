@@ -627,7 +627,7 @@ export function detectAttendees(
     // With a number ("aanmelding voor 3 personen, namen volgen") the sender who writes counts as one of them.
     // "Wij zijn aanwezig met onze directeur en een beleidsmedewerker": those counted are the others.
     const { said, speaking } = statementsOf(replyText, reading);
-    const coordination = readCoordination(said, speaking, reading.substitute, senderAmongCount(said));
+    const coordination = readCoordination(said, speaking, reading.substitute, () => senderAmongCount(said));
     const othersOnly = coordination !== null && coordination.othersOnly && coordination.partySize === partySize;
     const self =
       (senderComes(reading) || listed.selfListed || senderAmongCount(replyText.slice(0, MAX_ANALYSED_CHARS))) && sender && (!othersOnly || listed.selfListed)

@@ -98,7 +98,7 @@ export function detectPartySize(
   const selfSingular = singularRe.test(speaking);
   // "Joris is ziek. Ik kom dus alleen": the sender alone, whoever was named with them before.
   if (aloneRe.test(speaking) && selfSingular && !reading.substitute) return { partySize: 1, reasons: ['party:alone'] };
-  const coordination = readCoordination(said, speaking, reading.substitute, senderAmongCount(said));
+  const coordination = readCoordination(said, speaking, reading.substitute, () => senderAmongCount(said));
   if (coordination) {
     return {
       partySize: coordination.partySize,
@@ -107,8 +107,9 @@ export function detectPartySize(
   }
   // "I'll attend, possibly with a colleague": only a firm companion counts; someone consulted is not
   // brought along ("Ik heb het met mijn collega besproken: ik kom").
-  const brought = said.split('\n').filter((line) => !consulting.test(line) && !hedgedCompanion.test(line)).join('\n');
-  m = companionsRe.exec(brought);
+  let broughtText: string | null = null;
+  const brought = () => (broughtText ??= said.split('\n').filter((line) => !consulting.test(line) && !hedgedCompanion.test(line)).join('\n'));
+  m = companionsRe.test(said) ? companionsRe.exec(brought()) : null;
   if (m) {
     const n = toNumber(m[1]!)!;
     // The sender counts when they say "ik" (ik kom met 2 collega's); "er komen 2 collega's" is 2.
@@ -140,8 +141,8 @@ export function detectPartySize(
     const size = listed.names.length + (senderToo ? 1 : 0);
     return { partySize: size, reasons: [`party:names-${listed.kind}`] };
   }
-  if (pairRe.test(brought)) return { partySize: 2, reasons: ['party:pair'] };
-  if (oneCompanionRe.test(brought) && selfSingular) return { partySize: 2, reasons: ['party:sender+companion'] };
+  if (pairRe.test(said) && pairRe.test(brought())) return { partySize: 2, reasons: ['party:pair'] };
+  if (selfSingular && oneCompanionRe.test(said) && oneCompanionRe.test(brought())) return { partySize: 2, reasons: ['party:sender+companion'] };
   // "ik kom, als ons teamoverleg het toelaat": a possessive "ons" does not make the sender a group.
   // "het hangt af van ons MT-overleg": a possessive is no group; "meld ons aan", "reken op ons" is.
   const plainSpeaking = speaking.replace(idiomWe, ' ');
