@@ -3,35 +3,21 @@
  * process, stdout and stderr pipes, so never a terminal): rsvp doctor, rsvp preview, examples
  * under --help, --json that parses, one-line errors with a hint, and no escape codes.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
-import { EVENT_YAML, INVITEES_CSV } from './support/harness.js';
+import { EVENT_YAML, INVITEES_CSV, runCli } from './support/harness.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/rsvp.js');
 const ESC = '\x1b';
 
 let dir: string;
 
-async function rsvp(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const rsvp = (args: string[], env: Record<string, string> = {}) =>
+  runCli(dir, args, { RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', ...env });
 
 /** A loopback port nothing listens on: bound, then released. */
 async function closedPort(): Promise<number> {

@@ -2,31 +2,17 @@
  * The `rsvp` command as a user runs it (the built bin/rsvp.js in a child process): exit codes,
  * one-line errors, and the contract's commands on a temporary working folder.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENT_YAML, INVITEES_CSV, reply } from './support/harness.js';
+import { EVENT_YAML, INVITEES_CSV, reply, runCli } from './support/harness.js';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/rsvp.js');
 
 let dir: string;
 
-async function rsvp(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? '/tmp', RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const rsvp = (args: string[], env: Record<string, string> = {}) =>
+  runCli(dir, args, { RSVP_NOW: '2026-11-23T09:00:00Z', MAIL_FROM: 'info@inkoop.example', ...env });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rsvp-cli-'));

@@ -156,6 +156,24 @@ export async function rsvp(cwd: string, env: Record<string, string>, ...args: st
   return stdout;
 }
 
+/** What a CLI run ended with: its exit code (0 on success) and its output. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `rsvp ARGS` (the built CLI in dist/) in `cwd`; resolves with the exit code instead of failing. */
+export async function runCli(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  try {
+    const { stdout, stderr } = await execFile(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env) });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
 export interface WorkerProcess {
   child: ChildProcess;
   /** The JSON log lines written so far (pino, stderr). */
