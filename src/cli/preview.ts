@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { PrismaClient } from '../db/client.js';
-import type { EventFile } from '../core/event-file.js';
+import { type EventFile, eventFieldsOf } from '../core/event-file.js';
 import type { Language } from '../core/dates.js';
 import {
   type ComposedMail,
@@ -22,20 +22,10 @@ import {
   composeReminder,
   composeRsvpMail,
 } from '../mail/compose.js';
-import type { MailRenderer } from '../mail/templates.js';
+import { type MailRenderer, TEMPLATE_NAMES } from '../mail/templates.js';
 
-/** The mails of `all`, in the order a person meets them. */
-export const PREVIEW_TEMPLATES = [
-  'invitation',
-  'confirmation',
-  'promoted',
-  'reminder-invitee',
-  'reminder-attendee',
-  'event-update',
-  'event-cancelled',
-  'digest',
-  'notice',
-] as const;
+/** The mails of `all`: every template, in the order a person meets them. */
+export const PREVIEW_TEMPLATES = TEMPLATE_NAMES;
 /** The other confirmations, by the name the state machine gives them; asked for by name only. */
 export const EXTRA_TEMPLATES = ['confirmation-declined', 'confirmation-tentative', 'waitlisted'] as const;
 export type PreviewTemplate = (typeof PREVIEW_TEMPLATES)[number] | (typeof EXTRA_TEMPLATES)[number];
@@ -64,16 +54,7 @@ export interface PreviewEvent extends EventFields {
 export function eventFromFile(file: EventFile, organiserAddress: string): PreviewEvent {
   return {
     slug: file.slug,
-    title: file.title,
-    organiser: file.organiser,
-    description: file.description ?? null,
-    startsAt: file.startsAt,
-    endsAt: file.endsAt,
-    timezone: file.timezone,
-    location: file.location,
-    rsvpDeadline: file.rsvpDeadline,
-    capacity: file.capacity ?? null,
-    language: file.language,
+    ...eventFieldsOf(file),
     icalUid: `preview-${file.slug}@${organiserAddress.slice(organiserAddress.lastIndexOf('@') + 1)}`,
     sequence: 0,
   };

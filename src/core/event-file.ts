@@ -55,6 +55,22 @@ export const eventFileSchema = z
 
 export type EventFile = z.infer<typeof eventFileSchema>;
 
+/** The event as the file states it: what the database stores and the mails show of it. */
+export function eventFieldsOf(file: EventFile) {
+  return {
+    title: file.title,
+    organiser: file.organiser,
+    description: file.description ?? null,
+    startsAt: file.startsAt,
+    endsAt: file.endsAt,
+    timezone: file.timezone,
+    location: file.location,
+    rsvpDeadline: file.rsvpDeadline,
+    capacity: file.capacity ?? null,
+    language: file.language,
+  };
+}
+
 export interface Problem {
   line: number | null;
   message: string;

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '../db/client.js';
-import type { EventFile } from '../core/event-file.js';
+import { type EventFile, eventFieldsOf } from '../core/event-file.js';
 import type { InviteeRow } from '../core/invitee-csv.js';
 import { newToken } from '../inbound/process.js';
 
@@ -24,16 +24,7 @@ export interface ImportEventResult {
 export async function importEvent(prisma: PrismaClient, file: EventFile, organiserAddress: string, now: Date): Promise<ImportEventResult> {
   const domain = organiserAddress.slice(organiserAddress.lastIndexOf('@') + 1);
   const fields = {
-    title: file.title,
-    organiser: file.organiser,
-    description: file.description ?? null,
-    startsAt: file.startsAt,
-    endsAt: file.endsAt,
-    timezone: file.timezone,
-    location: file.location,
-    rsvpDeadline: file.rsvpDeadline,
-    capacity: file.capacity ?? null,
-    language: file.language,
+    ...eventFieldsOf(file),
     coordinators: file.coordinators,
     reminders: file.reminders ?? undefined,
   };
